@@ -1,0 +1,77 @@
+"""The registry's error family.
+
+Every error that a person may see derives from :class:`RegistryError`; its ``detail``
+is safe to show to anyone (it never carries key material or internals). The one mapping
+to HTTP lives at the web edge (``registry.app``), which turns ``kind`` into a status and
+``rule`` into the problem type.
+
+    RegistryError
+    ├── InvalidInputError        400  malformed or inconsistent input
+    ├── AuthenticationError      401  no or bad bearer token
+    ├── PermissionDeniedError    403  the token's role or party may not do this
+    ├── NotFoundError            404
+    ├── ConflictError            409  the state forbids it (immutable, final status, ...)
+    └── RuleViolationError       422  a domain rule refused the request; ``rule`` names it
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import ClassVar
+
+
+class ErrorKind(enum.Enum):
+    INVALID = "invalid"
+    UNAUTHENTICATED = "unauthenticated"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    RULE = "rule"
+
+
+class RegistryError(Exception):
+    """Base error; ``detail`` is safe to show to anyone."""
+
+    kind: ClassVar[ErrorKind] = ErrorKind.INVALID
+    rule: ClassVar[str] = "invalid-input"
+
+    def __init__(self, detail: str, *, rule: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if rule is not None:
+            self.rule = rule  # type: ignore[misc]  # per-instance rule name overrides the class default
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+class InvalidInputError(RegistryError):
+    kind = ErrorKind.INVALID
+    rule = "invalid-input"
+
+
+class AuthenticationError(RegistryError):
+    kind = ErrorKind.UNAUTHENTICATED
+    rule = "unauthenticated"
+
+
+class PermissionDeniedError(RegistryError):
+    kind = ErrorKind.FORBIDDEN
+    rule = "forbidden"
+
+
+class NotFoundError(RegistryError):
+    kind = ErrorKind.NOT_FOUND
+    rule = "not-found"
+
+
+class ConflictError(RegistryError):
+    kind = ErrorKind.CONFLICT
+    rule = "conflict"
+
+
+class RuleViolationError(RegistryError):
+    """A domain rule refused the request; ``rule`` is its stable, documented name."""
+
+    kind = ErrorKind.RULE
+    rule = "rule-violation"

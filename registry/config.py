@@ -1,0 +1,85 @@
+"""Settings, read from ``REGISTRY_*`` environment variables and passed in, never global.
+
+``Settings.from_env()`` is called by the command line and the ASGI entry point; tests build
+``Settings`` directly so that every test owns its database and keys folder.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from registry.errors import InvalidInputError
+
+DEFAULT_KDF_ROUNDS = 600_000
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///registry.sqlite3"
+    """SQLAlchemy URL. ``sqlite:///file`` (default, in the working folder) or
+    ``postgresql+psycopg://user@host/db`` for production."""
+
+    keys_dir: Path = Path("keys")
+    """Folder of the private keys (credential and log keys), encrypted at rest."""
+
+    public_url: str = "http://127.0.0.1:8000"
+    """Base URL the registry is reached at; used in credentials, QR codes and the log origin."""
+
+    key_passphrase: str | None = None
+    """Passphrase of the key files (``REGISTRY_KEY_PASSPHRASE``). Prefer a file."""
+
+    key_passphrase_file: Path | None = None
+    """File holding the passphrase (``REGISTRY_KEY_PASSPHRASE_FILE``). When neither is
+    set, ``<keys_dir>/passphrase`` is made at first use: fine for a demo, not for
+    production, where the passphrase should live apart from the keys."""
+
+    key_kdf_rounds: int = DEFAULT_KDF_ROUNDS
+    """PBKDF2 rounds protecting new key files (``REGISTRY_KEY_KDF_ROUNDS``)."""
+
+    log_origin: str | None = None
+    """Origin line of the transparency log (``REGISTRY_LOG_ORIGIN``); fixed at init."""
+
+    max_body_bytes: int = 256 * 1024
+    """Largest request body accepted (``REGISTRY_MAX_BODY_BYTES``)."""
+
+    workers: int = 2
+    """Server worker processes for ``registry serve`` (``REGISTRY_WORKERS``)."""
+
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Settings from the environment; unknown values raise a clear error."""
+        env = os.environ if env is None else env
+        defaults = cls()
+
+        def integer(name: str, default: int) -> int:
+            raw = env.get(name)
+            if raw is None or raw == "":
+                return default
+            try:
+                return int(raw)
+            except ValueError:
+                raise InvalidInputError(f"{name} must be an integer, got {raw!r}") from None
+
+        passphrase_file = env.get("REGISTRY_KEY_PASSPHRASE_FILE")
+        return cls(
+            database_url=env.get("REGISTRY_DATABASE_URL") or defaults.database_url,
+            keys_dir=Path(env.get("REGISTRY_KEYS_DIR") or defaults.keys_dir),
+            public_url=(env.get("REGISTRY_PUBLIC_URL") or defaults.public_url).rstrip("/"),
+            key_passphrase=env.get("REGISTRY_KEY_PASSPHRASE") or None,
+            key_passphrase_file=Path(passphrase_file) if passphrase_file else None,
+            key_kdf_rounds=integer("REGISTRY_KEY_KDF_ROUNDS", DEFAULT_KDF_ROUNDS),
+            log_origin=env.get("REGISTRY_LOG_ORIGIN") or None,
+            max_body_bytes=integer("REGISTRY_MAX_BODY_BYTES", defaults.max_body_bytes),
+            workers=integer("REGISTRY_WORKERS", defaults.workers),
+        )
+
+    @property
+    def public_host(self) -> str:
+        """Host (and port) part of ``public_url``."""
+        rest = self.public_url.split("://", 1)[-1]
+        return rest.split("/", 1)[0]

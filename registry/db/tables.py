@@ -1,0 +1,261 @@
+"""The registry's tables. Rows never leave the services: handlers return schemas.
+
+SQLModel ``table=True`` classes do not validate; input is validated by the API schemas
+and the domain rules before a row is built.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from registry.db.types import UTCDateTime
+
+
+def _instant(*, nullable: bool = False, index: bool = False) -> datetime:
+    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))  # type: ignore[no-any-return]
+
+
+class Scheme(SQLModel, table=True):
+    """A label and the public profile of how independent its control is."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True, index=True)
+    name_nl: str
+    name_en: str
+    owner: str
+    description_nl: str = Field(sa_column=Column(Text, nullable=False))
+    description_en: str = Field(sa_column=Column(Text, nullable=False))
+    audited_by_nl: str
+    audited_by_en: str
+    accreditation_required: bool
+    surveillance_interval_months: int
+    max_validity_months: int
+    sanctions_nl: str = Field(sa_column=Column(Text, nullable=False))
+    sanctions_en: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _instant()
+
+
+class SchemeVersion(SQLModel, table=True):
+    """An immutable list of criteria; a change is a new version."""
+
+    __tablename__ = "scheme_version"
+    __table_args__ = (UniqueConstraint("scheme_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scheme_id: int = Field(foreign_key="scheme.id", index=True)
+    number: int
+    published_at: datetime = _instant()
+    published_by_id: int = Field(foreign_key="person.id")
+
+
+class Criterion(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("version_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="scheme_version.id", index=True)
+    position: int
+    code: str = Field(max_length=32)
+    title_nl: str
+    title_en: str
+    checked_nl: str = Field(sa_column=Column(Text, nullable=False))
+    checked_en: str = Field(sa_column=Column(Text, nullable=False))
+    method: str = Field(max_length=32)
+    dimension: str = Field(max_length=32)
+    mandatory: bool
+
+
+class Body(SQLModel, table=True):
+    """A certification body."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True, index=True)
+    name: str
+    country: str = Field(max_length=2)
+    website: str
+    created_at: datetime = _instant()
+
+
+class Accreditation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="body.id", index=True)
+    accrediting_body: str
+    registration_number: str
+    valid_from: date
+    valid_until: date
+    status: str = Field(max_length=16)
+    created_at: datetime = _instant()
+
+
+class AccreditationScheme(SQLModel, table=True):
+    """The schemes in an accreditation's scope."""
+
+    __tablename__ = "accreditation_scheme"
+
+    accreditation_id: int = Field(foreign_key="accreditation.id", primary_key=True)
+    scheme_id: int = Field(foreign_key="scheme.id", primary_key=True)
+
+
+class Person(SQLModel, table=True):
+    """One named person within one party. The log knows them only by ``pseudonym``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    pseudonym: str = Field(max_length=40, unique=True)
+    name: str
+    party_type: str = Field(max_length=16)  # registry | body | organisation
+    body_id: int | None = Field(default=None, foreign_key="body.id", index=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    created_at: datetime = _instant()
+
+
+class Affiliation(SQLModel, table=True):
+    """A declared tie between an auditor and an organisation (conflict of interest)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    country: str = Field(max_length=2)
+    registration_number: str = Field(max_length=32)
+    description: str
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token: only its SHA-256 is kept."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: str = Field(max_length=16)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    label: str
+    created_at: datetime = _instant()
+    revoked_at: datetime | None = _instant(nullable=True)
+
+
+class Organisation(SQLModel, table=True):
+    """A certified organisation (the holder)."""
+
+    __table_args__ = (UniqueConstraint("country", "registration_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    legal_name: str
+    country: str = Field(max_length=2)
+    registration_number: str = Field(max_length=32, index=True)
+    created_at: datetime = _instant()
+
+
+class OrganisationDomain(SQLModel, table=True):
+    __tablename__ = "organisation_domain"
+
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    domain: str = Field(max_length=253, primary_key=True, index=True)
+
+
+class Assessment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(max_length=40, unique=True, index=True)
+    type: str = Field(max_length=16)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    scheme_version_id: int = Field(foreign_key="scheme_version.id")
+    body_id: int = Field(foreign_key="body.id", index=True)
+    auditor_id: int = Field(foreign_key="person.id")
+    certificate_id: int | None = Field(default=None, foreign_key="certificate.id", index=True)
+    audit_start: date
+    audit_end: date
+    scope: str = Field(sa_column=Column(Text, nullable=False))
+    domains: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of normalised domains
+    submitted_at: datetime = _instant()
+    status: str = Field(max_length=16)  # submitted | certified | refused | recorded
+
+
+class Finding(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("assessment_id", "criterion_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    criterion_code: str = Field(max_length=32)
+    result: str = Field(max_length=32)
+    evidence_summary: str = Field(sa_column=Column(Text, nullable=False))
+    evidence_digests: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of hex
+
+
+class Decision(SQLModel, table=True):
+    """The certification decision: four-eyes, by a body admin who did not audit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", unique=True)
+    decided_by_id: int = Field(foreign_key="person.id")
+    outcome: str = Field(max_length=16)  # certify | refuse
+    reason: str
+    decided_at: datetime = _instant()
+    certificate_id: int | None = Field(default=None, foreign_key="certificate.id")
+
+
+class Certificate(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True, index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    scheme_version_id: int = Field(foreign_key="scheme_version.id", index=True)
+    body_id: int = Field(foreign_key="body.id", index=True)
+    status: str = Field(max_length=16, index=True)  # stored status; readers compute the effective one
+    status_reason: str
+    status_changed_at: datetime = _instant()
+    valid_from: datetime = _instant()
+    valid_until: datetime = _instant(index=True)
+    issued_at: datetime = _instant()
+    credential: str = Field(sa_column=Column(Text, nullable=False))
+    credential_kid: str = Field(max_length=64)
+
+
+class CertificateDomain(SQLModel, table=True):
+    """A web domain in a certificate's scope: audited, or declared by the holder."""
+
+    __tablename__ = "certificate_domain"
+
+    id: int | None = Field(default=None, primary_key=True)
+    certificate_id: int = Field(foreign_key="certificate.id", index=True)
+    domain: str = Field(max_length=253, index=True)
+    source: str = Field(max_length=16)  # audited | holder
+    added_at: datetime = _instant()
+    removed_at: datetime | None = _instant(nullable=True)
+
+
+class CertificateEvent(SQLModel, table=True):
+    """One entry of a certificate's public history."""
+
+    __tablename__ = "certificate_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    certificate_id: int = Field(foreign_key="certificate.id", index=True)
+    type: str = Field(max_length=32)
+    at: datetime = _instant()
+    reason: str
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    assessment_id: int | None = Field(default=None, foreign_key="assessment.id")
+    data: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON of public details
+
+
+class SigningKey(SQLModel, table=True):
+    """Public half and status of every key the registry ever used."""
+
+    __tablename__ = "signing_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kid: str = Field(max_length=64, unique=True)
+    role: str = Field(max_length=16)  # credential | log
+    x: str = Field(max_length=64)
+    status: str = Field(max_length=16)  # active | retired | compromised
+    not_before: datetime = _instant()
+    retired_at: datetime | None = _instant(nullable=True)
+    compromised_at: datetime | None = _instant(nullable=True)
+
+
+class RegistryMeta(SQLModel, table=True):
+    """Facts fixed once per registry, such as the log's origin."""
+
+    __tablename__ = "registry_meta"
+
+    key: str = Field(max_length=64, primary_key=True)
+    value: str = Field(sa_column=Column(Text, nullable=False))

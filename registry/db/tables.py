@@ -105,6 +105,7 @@ class Person(SQLModel, table=True):
     pseudonym: str = Field(max_length=40, unique=True)
     name: str
     party_type: str = Field(max_length=16)  # registry | body | organisation
+    role: str = Field(max_length=16)  # the one role this person's tokens carry
     body_id: int | None = Field(default=None, foreign_key="body.id", index=True)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     created_at: datetime = _instant()

@@ -76,13 +76,11 @@ def normalise_code(text: str) -> CertificateCode:
     for char in chars:
         if char not in _VALUE and char not in _READINGS:
             raise InvalidCodeError(
-                "a certificate code has only digits and the letters A to Z without U,"
-                f" got {char!r}"
+                f"a certificate code has only digits and the letters A to Z without U, got {char!r}"
             )
     if len(chars) != BODY_LENGTH + 1:
         raise InvalidCodeError(
-            f"a certificate code has {BODY_LENGTH + 1} characters after {PREFIX}-,"
-            f" got {len(chars)}"
+            f"a certificate code has {BODY_LENGTH + 1} characters after {PREFIX}-, got {len(chars)}"
         )
     canonical = "".join(_READINGS.get(char, char) for char in chars)
     if _luhn_sum(canonical, factor=1) % _N != 0:
@@ -131,9 +129,7 @@ def _strip_prefix(text: str, chars: str) -> str:
     A person may type l for 1, so a bare code can start with TL: without ``TL-`` or ``TL ``
     in the text, only a length other than nine shows that TL is the prefix.
     """
-    if _EXPLICIT_PREFIX.match(text) or (
-        chars.startswith(PREFIX) and len(chars) != BODY_LENGTH + 1
-    ):
+    if _EXPLICIT_PREFIX.match(text) or (chars.startswith(PREFIX) and len(chars) != BODY_LENGTH + 1):
         return chars[len(PREFIX) :]
     return chars
 

@@ -54,3 +54,9 @@ class BadSignatureError(CredentialError):
 
 class CompromisedKeyError(CredentialError):
     rule = "compromised-key"
+
+
+def quoted(value: object) -> str:
+    """A quoted, bounded form of an untrusted value, fit for an error message."""
+    text = repr(value)
+    return text if len(text) <= 66 else text[:64] + "…"

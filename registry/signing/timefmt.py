@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from registry.signing.errors import InvalidTimeError
+from registry.signing.errors import InvalidTimeError, quoted
 
 # RFC 3339 §5.6 date-time, restricted to the UTC "Z" form with upper-case "T" and "Z".
 _RFC3339_Z = re.compile(
@@ -38,16 +38,11 @@ def parse_time(text: str) -> datetime:
     match = _RFC3339_Z.fullmatch(text)
     if match is None:
         raise InvalidTimeError(
-            f"time {_shown(text)} is not RFC 3339 UTC such as 2026-11-28T14:00:00Z"
+            f"time {quoted(text)} is not RFC 3339 UTC such as 2026-11-28T14:00:00Z"
         )
     frac = (match["frac"] or "").ljust(6, "0")
     try:
         moment = datetime.strptime(f"{match['date']}T{match['time']}", "%Y-%m-%dT%H:%M:%S")
     except ValueError:
-        raise InvalidTimeError(f"time {_shown(text)} is not a real date and time") from None
+        raise InvalidTimeError(f"time {quoted(text)} is not a real date and time") from None
     return moment.replace(microsecond=int(frac), tzinfo=UTC)
-
-
-def _shown(text: str) -> str:
-    """A quoted, bounded form of untrusted text for an error message."""
-    return repr(text if len(text) <= 40 else text[:40] + "…")

@@ -114,6 +114,7 @@ def upgrade() -> None:
     sa.Column('pseudonym', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('party_type', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('body_id', sa.Integer(), nullable=True),
     sa.Column('organisation_id', sa.Integer(), nullable=True),
     sa.Column('created_at', registry.db.types.UTCDateTime(timezone=True), nullable=False),

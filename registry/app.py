@@ -1,0 +1,169 @@
+"""The composition root: ``create_app(settings)`` wires storage, keys, services and the edge.
+
+The only mapping from the error family to HTTP lives here: every error under ``/api/``
+(and the framework's own 404, 405, 413, 415 and validation errors) becomes an RFC 9457
+``application/problem+json`` document whose ``detail`` says what is wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Litestar, MediaType, Request, Response, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi import OpenAPIConfig
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from registry.api.assessments import AssessmentController
+from registry.api.bodies import BodyController, PeopleController
+from registry.api.certificates import CertificateController
+from registry.api.deps import provide_actor, provide_registry
+from registry.api.schemes import SchemeController
+from registry.config import Settings
+from registry.db.database import Database
+from registry.errors import ErrorKind, RegistryError
+from registry.services.clock import Clock, system_clock
+from registry.services.keys import KeyRing
+from registry.services.registry import RegistryService
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://trust-label-registry.example/problems/"  # stable identifiers, documented in the README
+
+STATUS_OF_KIND = {
+    ErrorKind.INVALID: 400,
+    ErrorKind.UNAUTHENTICATED: 401,
+    ErrorKind.FORBIDDEN: 403,
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.RULE: 422,
+}
+TITLES = {
+    400: "Bad request",
+    401: "Unauthenticated",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request body too large",
+    415: "Unsupported media type",
+    422: "Rule violated",
+    500: "Internal server error",
+}
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "x-frame-options": "DENY",
+    "content-security-policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+    "cross-origin-opener-policy": "same-origin",
+}
+
+log = logging.getLogger("registry")
+
+
+def problem(status: int, detail: str, rule: str, *, instance: str | None = None, **extra: Any) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {"type": PROBLEM_BASE + rule, "title": TITLES.get(status, "Error"), "status": status, "detail": detail}
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    headers = {"www-authenticate": 'Bearer realm="registry"'} if status == 401 else None
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def registry_error_handler(request: Request[Any, Any, Any], exc: RegistryError) -> Response[dict[str, Any]]:
+    return problem(STATUS_OF_KIND[exc.kind], exc.detail, exc.rule, instance=request.url.path)
+
+
+def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    status = exc.status_code
+    detail = exc.detail or TITLES.get(status, "Error")
+    extra: dict[str, Any] = {}
+    if isinstance(exc, ValidationException):
+        rule = "invalid-input"
+        if exc.extra:
+            extra["errors"] = exc.extra
+            messages = "; ".join(
+                f"{e.get('key') or 'body'}: {e.get('message')}" for e in exc.extra if isinstance(e, dict)
+            )
+            detail = f"{detail}: {messages}" if messages else detail
+    else:
+        rule = {404: "not-found", 405: "method-not-allowed", 413: "body-too-large", 415: "unsupported-media-type"}.get(
+            status, "http-error"
+        )
+        if status == 404 and detail == "Not Found":
+            detail = f"nothing is published at {request.url.path}"
+        if status == 405:
+            detail = f"{request.method} is not allowed on {request.url.path}"
+    response = problem(status, detail, rule, instance=request.url.path, **extra)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def recursion_handler(request: Request[Any, Any, Any], _exc: RecursionError) -> Response[dict[str, Any]]:
+    return problem(400, "the JSON body is nested too deeply", "invalid-input", instance=request.url.path)
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(HTTP_500_INTERNAL_SERVER_ERROR, "the registry failed to answer; the error was logged", "internal-error")
+
+
+@get("/healthz", operation_id="Health", include_in_schema=True, media_type=MediaType.TEXT, sync_to_thread=False)
+def healthz() -> str:
+    """Liveness: the process answers."""
+    return "ok\n"
+
+
+@get("/.well-known/jwks.json", operation_id="Jwks", sync_to_thread=True)
+def jwks(registry: RegistryService) -> dict[str, Any]:
+    """Every credential key the registry ever used, with its status."""
+    return registry.jwks()
+
+
+async def _security_headers(response: Response[Any]) -> Response[Any]:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def create_app(
+    settings: Settings, *, clock: Clock = system_clock, keyring: KeyRing | None = None
+) -> Litestar:
+    """The registry as an ASGI app; everything it needs is built from ``settings``."""
+    db = Database(settings.database_url)
+    service = RegistryService(settings, db, keyring or KeyRing.from_settings(settings), clock)
+    return Litestar(
+        route_handlers=[
+            healthz,
+            jwks,
+            SchemeController,
+            BodyController,
+            PeopleController,
+            AssessmentController,
+            CertificateController,
+        ],
+        dependencies={
+            "registry": Provide(provide_registry, sync_to_thread=False),
+            "actor": Provide(provide_actor, sync_to_thread=True),
+        },
+        exception_handlers={
+            RegistryError: registry_error_handler,
+            HTTPException: http_error_handler,
+            RecursionError: recursion_handler,
+            Exception: internal_error_handler,
+        },
+        after_request=_security_headers,
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(title="Trust-label registry", version="1", path="/schema"),
+        state=State({"registry": service, "settings": settings}),
+        on_shutdown=[db.dispose],
+        debug=False,
+    )
+
+
+def asgi() -> Litestar:
+    """Entry point for an ASGI server (``registry serve`` uses it): settings from the environment."""
+    return create_app(Settings.from_env())

@@ -1,0 +1,71 @@
+"""The certification decision: four-eyes, then issue, renew or record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from registry.db.tables import Decision, Finding
+from registry.domain.assessments import check_certifiable
+from registry.domain.vocabulary import AssessmentType, Role
+from registry.errors import ConflictError, PermissionDeniedError, RuleViolationError
+from registry.services import certificates
+from registry.services.assessments import assessment_by_id
+from registry.services.auth import Actor
+from registry.services.schemas import DecisionCreate
+
+
+def decide(
+    session: Session,
+    issuer: certificates.Issuer,
+    actor: Actor,
+    assessment_id: str,
+    data: DecisionCreate,
+    now: datetime,
+) -> Decision:
+    """Take the decision on a submitted assessment.
+
+    Refused when the decider is the assessment's auditor (whatever token they use), when
+    the assessment belongs to another body, was already decided, or (to certify) has a
+    major nonconformity.
+    """
+    actor.require(Role.BODY_ADMIN)
+    assessment = assessment_by_id(session, assessment_id)
+    if assessment.body_id != actor.body_id:
+        raise PermissionDeniedError("this assessment belongs to another certification body")
+    if assessment.auditor_id == actor.person_id:
+        raise RuleViolationError(
+            "four-eyes: the person who audited cannot take the certification decision", rule="four-eyes"
+        )
+    if assessment.status != "submitted":
+        raise ConflictError(f"assessment {assessment.public_id} was already decided ({assessment.status})")
+    certificate = None
+    if data.outcome == "certify":
+        results = {
+            f.criterion_code: f.result
+            for f in session.exec(select(Finding).where(Finding.assessment_id == assessment.id))
+        }
+        check_certifiable(results)
+        kind = AssessmentType(assessment.type)
+        if kind is AssessmentType.INITIAL:
+            certificate = certificates.issue(session, issuer, assessment, actor, now)
+        elif kind is AssessmentType.RECERTIFICATION:
+            certificate = certificates.renew(session, issuer, assessment, actor, now)
+        else:
+            certificate = certificates.record_surveillance(session, assessment, actor, now)
+        assessment.status = "certified"
+    else:
+        assessment.status = "refused"
+    session.add(assessment)
+    decision = Decision(
+        assessment_id=assessment.id,
+        decided_by_id=actor.person_id,
+        outcome=data.outcome,
+        reason=data.reason,
+        decided_at=now,
+        certificate_id=certificate.id if certificate is not None else None,
+    )
+    session.add(decision)
+    session.flush()
+    return decision

@@ -1,0 +1,228 @@
+"""The registry's use cases, one transaction each: what the API, pages and CLI call.
+
+This facade owns the unit of work (a write session commits when the use case returns, or
+rolls back on any error) and converts rows to public shapes inside the transaction, so
+no row leaves it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from registry.config import Settings
+from registry.db.database import Database
+from registry.db.tables import Certificate
+from registry.domain.status import Transition
+from registry.services import (
+    assessments,
+    auth,
+    bodies,
+    certificate_views,
+    certificates,
+    decisions,
+    keys,
+    schemes,
+)
+from registry.services.auth import Actor
+from registry.services.clock import Clock, system_clock
+from registry.services.schemas import (
+    AccreditationCreate,
+    AccreditationPublic,
+    AssessmentCreate,
+    AssessmentPublic,
+    BodyCreate,
+    BodyPublic,
+    CertificatePublic,
+    CoveredDomain,
+    DecisionCreate,
+    DecisionPublic,
+    Page,
+    PersonCreate,
+    PersonPublic,
+    SchemeCreate,
+    SchemePublic,
+    SchemeVersionCreate,
+    SchemeVersionPublic,
+    TokenIssued,
+)
+
+
+class RegistryService:
+    def __init__(self, settings: Settings, db: Database, keyring: keys.KeyRing, clock: Clock = system_clock) -> None:
+        self.settings = settings
+        self.db = db
+        self.keyring = keyring
+        self.clock = clock
+
+    def _issuer(self, session: Session) -> certificates.Issuer:
+        return certificates.Issuer(signer=self.keyring.signer(session), public_url=self.settings.public_url)
+
+    # --- identity ---------------------------------------------------------------------
+
+    def authenticate(self, token: str) -> Actor:
+        with self.db.read() as session:
+            return auth.authenticate(session, token)
+
+    def whoami(self, actor: Actor) -> PersonPublic:
+        with self.db.read() as session:
+            return bodies.person_public(session, bodies.person_by_pseudonym(session, actor.pseudonym))
+
+    def issue_token(self, actor: Actor, person_id: str, label: str) -> TokenIssued:
+        with self.db.write() as session:
+            person = bodies.person_by_pseudonym(session, person_id)
+            row, plain = auth.issue_token_for(session, actor, person, label, self.clock())
+            assert row.id is not None
+            return TokenIssued(id=row.id, token=plain, role=row.role, person=person.pseudonym)
+
+    def revoke_token(self, actor: Actor, token_id: int) -> None:
+        with self.db.write() as session:
+            auth.revoke_token(session, actor, token_id, self.clock())
+
+    def create_staff_token(self, name: str, label: str = "command line") -> TokenIssued:
+        """A new staff person and token: the way in for a new installation (CLI only)."""
+        with self.db.write() as session:
+            person = bodies.add_staff_person(session, name, self.clock())
+            row, plain = auth.issue_token(session, person, label, self.clock())
+            assert row.id is not None
+            return TokenIssued(id=row.id, token=plain, role=row.role, person=person.pseudonym)
+
+    # --- schemes ----------------------------------------------------------------------
+
+    def create_scheme(self, actor: Actor, data: SchemeCreate) -> SchemePublic:
+        with self.db.write() as session:
+            now = self.clock()
+            scheme = schemes.create_scheme(session, actor, data, now)
+            return schemes.scheme_public(session, scheme, now)
+
+    def publish_version(self, actor: Actor, slug: str, data: SchemeVersionCreate) -> SchemeVersionPublic:
+        with self.db.write() as session:
+            version = schemes.publish_version(session, actor, slug, data, self.clock())
+            return schemes.version_public(session, slug, version.number)
+
+    def refuse_version_edit(self, slug: str, number: int) -> None:
+        with self.db.read() as session:
+            schemes.refuse_version_edit(session, slug, number)
+
+    def schemes(self) -> list[SchemePublic]:
+        with self.db.read() as session:
+            return schemes.list_schemes(session, self.clock())
+
+    def scheme(self, slug: str) -> SchemePublic:
+        with self.db.read() as session:
+            return schemes.scheme_public(session, schemes.scheme_by_slug(session, slug), self.clock())
+
+    def scheme_version(self, slug: str, number: int) -> SchemeVersionPublic:
+        with self.db.read() as session:
+            return schemes.version_public(session, slug, number)
+
+    # --- bodies and people -------------------------------------------------------------
+
+    def register_body(self, actor: Actor, data: BodyCreate) -> BodyPublic:
+        with self.db.write() as session:
+            return bodies.body_public(session, bodies.register_body(session, actor, data, self.clock()))
+
+    def add_accreditation(self, actor: Actor, slug: str, data: AccreditationCreate) -> AccreditationPublic:
+        with self.db.write() as session:
+            row = bodies.add_accreditation(session, actor, slug, data, self.clock())
+            public = bodies.body_public(session, bodies.body_by_slug(session, slug))
+            return next(a for a in public.accreditations if a.id == row.id)
+
+    def bodies(self) -> list[BodyPublic]:
+        with self.db.read() as session:
+            return bodies.list_bodies(session)
+
+    def body(self, slug: str) -> BodyPublic:
+        with self.db.read() as session:
+            return bodies.body_public(session, bodies.body_by_slug(session, slug))
+
+    def add_person(self, actor: Actor, slug: str, data: PersonCreate) -> PersonPublic:
+        with self.db.write() as session:
+            return bodies.person_public(session, bodies.add_person(session, actor, slug, data, self.clock()))
+
+    def add_holder_person(self, actor: Actor, country: str, number: str, name: str) -> PersonPublic:
+        with self.db.write() as session:
+            person = bodies.add_holder_person(session, actor, country, number, name, self.clock())
+            return bodies.person_public(session, person)
+
+    # --- assessments and decisions -------------------------------------------------------
+
+    def submit_assessment(self, actor: Actor, data: AssessmentCreate) -> AssessmentPublic:
+        with self.db.write() as session:
+            return assessments.assessment_public(session, assessments.submit(session, actor, data, self.clock()))
+
+    def assessment(self, actor: Actor, public_id: str) -> AssessmentPublic:
+        with self.db.read() as session:
+            found = assessments.assessment_by_id(session, public_id)
+            assessments.visible_to(actor, found)
+            return assessments.assessment_public(session, found)
+
+    def assessments(self, actor: Actor, status: str | None, limit: int, cursor: int | None) -> Page[AssessmentPublic]:
+        with self.db.read() as session:
+            return assessments.list_for_body(session, actor, status, limit, cursor)
+
+    def decide(self, actor: Actor, assessment_id: str, data: DecisionCreate) -> DecisionPublic:
+        with self.db.write() as session:
+            now = self.clock()
+            decision = decisions.decide(session, self._issuer(session), actor, assessment_id, data, now)
+            certificate = session.get(Certificate, decision.certificate_id) if decision.certificate_id else None
+            return DecisionPublic(
+                assessment=assessment_id,
+                outcome=decision.outcome,
+                decided_at=decision.decided_at,
+                decided_by=actor.pseudonym,
+                certificate=certificate.code if certificate is not None else None,
+            )
+
+    # --- certificates ------------------------------------------------------------------
+
+    def change_status(self, actor: Actor, code: str, transition: Transition, reason: str) -> CertificatePublic:
+        with self.db.write() as session:
+            now = self.clock()
+            certificate = certificates.change_status(session, actor, code, transition, reason, now)
+            return certificate_views.certificate_public(session, certificate, now)
+
+    def expire_due(self) -> list[str]:
+        with self.db.write() as session:
+            return certificates.expire_due(session, self.clock())
+
+    def add_domain(self, actor: Actor, code: str, domain: str) -> CoveredDomain:
+        with self.db.write() as session:
+            row = certificates.add_holder_domain(session, actor, code, domain, self.clock())
+            return CoveredDomain(domain=row.domain, source="holder", added_at=row.added_at)
+
+    def remove_domain(self, actor: Actor, code: str, domain: str) -> None:
+        with self.db.write() as session:
+            certificates.remove_holder_domain(session, actor, code, domain, self.clock())
+
+    def certificate(self, code: str) -> CertificatePublic:
+        with self.db.read() as session:
+            return certificate_views.certificate_by_code_public(session, code, self.clock())
+
+    def certificates(self, **filters: Any) -> Page[CertificatePublic]:
+        with self.db.read() as session:
+            return certificate_views.list_certificates(session, self.clock(), **filters)
+
+    def credential(self, code: str) -> str:
+        with self.db.read() as session:
+            return certificate_views.credential_of(session, code)
+
+    # --- keys -----------------------------------------------------------------------------
+
+    def jwks(self) -> dict[str, Any]:
+        with self.db.read() as session:
+            return keys.jwks(session)
+
+    def ensure_keys(self) -> str:
+        with self.db.write() as session:
+            return self.keyring.ensure(session, self.clock()).kid
+
+    def rotate_keys(self) -> str:
+        with self.db.write() as session:
+            return self.keyring.rotate(session, self.clock()).kid
+
+    def mark_compromised(self, kid: str, at: datetime) -> None:
+        with self.db.write() as session:
+            self.keyring.mark_compromised(session, kid, at, self.clock())

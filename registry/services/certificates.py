@@ -255,19 +255,21 @@ def _transition(
     now: datetime,
     *,
     actor_id: int | None,
-    at: datetime | None = None,
+    changed_at: datetime | None = None,
 ) -> Certificate:
-    current = effective_status(CertificateStatus(certificate.status), certificate.valid_until, now)
+    stored = CertificateStatus(certificate.status)
+    # The sweep records what the clock already decided, so it starts from the stored status.
+    current = stored if transition is Transition.EXPIRE else effective_status(stored, certificate.valid_until, now)
     target = apply_transition(current, transition)
     certificate.status = target.value
     certificate.status_reason = reason
-    certificate.status_changed_at = at or now
+    certificate.status_changed_at = changed_at or now
     session.add(certificate)
     session.flush()
     events.record(
         session,
         events.RegistryEvent(
-            type=EVENT_OF_TRANSITION[transition], at=at or now, reason=reason, data={"code": certificate.code}
+            type=EVENT_OF_TRANSITION[transition], at=now, reason=reason, data={"code": certificate.code}
         ),
         certificate=certificate,
         actor_id=actor_id,
@@ -279,13 +281,16 @@ def expire_due(session: Session, now: datetime, limit: int = 500) -> list[str]:
     """The sweep: record ``certificate.expired`` for certificates whose validity has ended.
 
     Readers already see them as expired (status is computed from the clock); this writes
-    the history and log entry, dated at the instant the validity ended.
+    the history entry when the sweep runs, with the status dated at the instant the
+    validity ended. Rows are locked (skipping those another process holds) so that two
+    sweeping processes never expire one certificate twice.
     """
     due = session.exec(
         select(Certificate)
         .where(col(Certificate.status).in_(("valid", "suspended")), col(Certificate.valid_until) <= now)
         .order_by(col(Certificate.valid_until))
         .limit(limit)
+        .with_for_update(skip_locked=True)
     ).all()
     for certificate in due:
         _transition(
@@ -295,7 +300,7 @@ def expire_due(session: Session, now: datetime, limit: int = 500) -> list[str]:
             "validity period ended",
             now,
             actor_id=None,
-            at=certificate.valid_until,
+            changed_at=certificate.valid_until,
         )
     return [c.code for c in due]
 

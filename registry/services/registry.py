@@ -7,7 +7,9 @@ no row leaves it.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
@@ -217,12 +219,24 @@ class RegistryService:
 
     def ensure_keys(self) -> str:
         with self.db.write() as session:
-            return self.keyring.ensure(session, self.clock()).kid
+            kid = self.keyring.ensure(session, self.clock()).kid
+        self._write_jwks_copy()
+        return kid
 
     def rotate_keys(self) -> str:
         with self.db.write() as session:
-            return self.keyring.rotate(session, self.clock()).kid
+            kid = self.keyring.rotate(session, self.clock()).kid
+        self._write_jwks_copy()
+        return kid
 
     def mark_compromised(self, kid: str, at: datetime) -> None:
         with self.db.write() as session:
             self.keyring.mark_compromised(session, kid, at, self.clock())
+        self._write_jwks_copy()
+
+    def _write_jwks_copy(self) -> None:
+        """A public copy of the JWKS beside the keys, for ``registry verify`` offline."""
+        path = Path(self.settings.keys_dir) / "jwks.json"
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self.jwks(), indent=2) + "\n", encoding="utf-8")
+        temporary.replace(path)

@@ -26,6 +26,7 @@ from registry.signing.keys import (
     kid_for,
     public_jwk,
     public_key_from_x,
+    public_x,
 )
 from registry.signing.keystore import FileKeyStore
 from registry.signing.timefmt import format_time, parse_time
@@ -53,6 +54,7 @@ __all__ = [
     "parse_time",
     "public_jwk",
     "public_key_from_x",
+    "public_x",
     "sign_credential",
     "verify_credential",
 ]

@@ -4,6 +4,10 @@
 a signing key, so the files use PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) with a configurable
 round count. A file is ``<role>-<kid>.p12``, created 0600 in a 0700 folder and refused
 when group or others may read or write it. No message names more than the file.
+
+Caveat: ``cryptography`` writes the PKCS#12 integrity MAC with a fixed 2,048 iterations,
+and a passphrase guess can be tested against that MAC alone, so ``kdf_rounds`` does not
+slow offline guessing of a stolen file: the passphrase must itself be a long random secret.
 """
 
 from __future__ import annotations
@@ -53,7 +57,8 @@ class FileKeyStore:
         """A new key for ``role``, written as ``<role>-<kid>.p12`` before it is returned.
 
         The file is created with O_EXCL and mode 0600 in one call, so it is never open to
-        others, not even between creation and a chmod. Raises KeyFileError if it exists.
+        others, not even between creation and a chmod. Raises KeyFileError if it exists
+        or cannot be written.
         """
         _check_role(role)
         private_key = Ed25519PrivateKey.generate()
@@ -70,8 +75,11 @@ class FileKeyStore:
         data = pkcs12.serialize_key_and_certificates(
             name.encode("ascii"), private_key, None, None, encryption
         )
-        self._folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _write_new(self._folder / name, data)
+        try:
+            self._folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _write_new(self._folder / name, data)
+        except OSError as exc:
+            raise KeyFileError(f"cannot write key file {name}: {exc.strerror}") from None
         return signer
 
     def load(self, role: str, kid: str) -> Ed25519Signer:
@@ -106,6 +114,8 @@ class FileKeyStore:
             names = os.listdir(self._folder)
         except FileNotFoundError:
             return []
+        except OSError as exc:
+            raise KeyFileError(f"cannot list the key folder: {exc.strerror}") from None
         found = (
             n[len(prefix) : -len(_SUFFIX)]
             for n in names

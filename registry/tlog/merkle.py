@@ -138,7 +138,8 @@ def verify_inclusion(
     want = _inclusion_length(index, size)
     if len(proof) != want:
         raise ProofError(f"inclusion proof has wrong length: expected {want}, got {len(proof)}")
-    fn, sn, r = index, size - 1, leaf
+    fn, sn = index, size - 1
+    r: Hash = leaf
     for p in proof:
         if sn == 0:
             raise ProofError("inclusion proof is longer than the path to the root")
@@ -170,9 +171,7 @@ def verify_consistency(
     _check_sizes(first, second)
     if first == second:
         if proof:
-            raise ProofError(
-                f"consistency proof has wrong length: expected 0, got {len(proof)}"
-            )
+            raise ProofError(f"consistency proof has wrong length: expected 0, got {len(proof)}")
         if first_root != second_root:
             raise ProofError(f"two different root hashes for tree size {first}")
         return

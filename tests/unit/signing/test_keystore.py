@@ -113,8 +113,7 @@ def test_wrong_passphrase(store: FileKeyStore, folder: Path) -> None:
     with pytest.raises(KeyFileError) as caught:
         wrong.load("credential", signer.kid)
     assert str(caught.value) == (
-        f"cannot decrypt key file credential-{signer.kid}.p12: "
-        "wrong passphrase or damaged file"
+        f"cannot decrypt key file credential-{signer.kid}.p12: wrong passphrase or damaged file"
     )
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
 
@@ -136,9 +135,7 @@ def test_messages_and_reprs_carry_no_key_material(store: FileKeyStore, folder: P
             assert secret not in message
 
 
-def test_refuses_missing_symlinked_and_mismatched_files(
-    store: FileKeyStore, folder: Path
-) -> None:
+def test_refuses_missing_symlinked_and_mismatched_files(store: FileKeyStore, folder: Path) -> None:
     signer, other = store.create("credential"), store.create("credential")
     absent = Ed25519Signer.generate()
     with pytest.raises(KeyFileError, match=f"no key file credential-{absent.kid}.p12"):

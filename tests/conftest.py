@@ -1,0 +1,88 @@
+"""Shared fixtures: a fresh database per test on SQLite and on PostgreSQL, keys, a clock.
+
+PostgreSQL tests skip with a reason when no server answers, except under
+``REGISTRY_TEST_STRICT=1`` (CI), where a missing server is a failure.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from registry.config import Settings
+from registry.db.migrate import upgrade
+from tests.support.env import PG_SERVER, TEST_KDF_ROUNDS, FakeClock, need
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "registry.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """One PostgreSQL database for this test run, migrated once, dropped at the end."""
+    admin = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except sa.exc.OperationalError as error:
+        admin.dispose()
+        need(False, f"no PostgreSQL server at {PG_SERVER} ({error.__class__.__name__})")
+    name = f"registry_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = f"{PG_SERVER}/{name}"
+    upgrade(url)
+    yield url
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+def _truncate_all(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        tables = connection.exec_driver_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+        ).scalars().all()
+        if tables:
+            quoted = ", ".join(f'"{t}"' for t in tables)
+            connection.exec_driver_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    """A fresh, migrated database for one test, on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "registry.sqlite3"
+        shutil.copyfile(sqlite_template, path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("pg_database")
+    _truncate_all(url)
+    return url
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    keys = tmp_path / "keys"
+    return Settings(
+        database_url=database_url,
+        keys_dir=keys,
+        public_url="https://registry.test",
+        key_passphrase="correct horse battery staple",
+        key_kdf_rounds=TEST_KDF_ROUNDS,
+    )

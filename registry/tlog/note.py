@@ -93,7 +93,7 @@ def parse_verifier_key(vkey: str) -> NoteVerifier:
     the key, canonical base64, the Ed25519 type byte and a 32-byte key. Raises
     VerifierKeyError.
     """
-    parts = vkey.split("+")
+    parts = vkey.split("+", 2)  # the base64 key may itself contain '+'
     if len(parts) != 3:
         raise VerifierKeyError("verifier key must be <name>+<key id>+<key>")
     name, hex_id, key_b64 = parts

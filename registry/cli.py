@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     token = commands.add_parser("token", help="bearer tokens").add_subparsers(dest="token_command", required=True)
     create = token.add_parser("create", help="print a new token (staff: the way in for a new installation)")
-    create.add_argument("--role", required=True, choices=["staff"])
+    create.add_argument("--role", required=True, choices=["staff", "body_admin", "auditor", "holder"])
     create.add_argument("--name", default="Registry staff", help="the person the token belongs to")
     create.add_argument("--label", default="command line")
     create.set_defaults(run=_token_create)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from registry.errors import InvalidInputError
 
-DEFAULT_KDF_ROUNDS = 600_000
+# Re-exported: the key store owns the default, so the two can never disagree.
+from registry.signing.keystore import DEFAULT_KDF_ROUNDS as DEFAULT_KDF_ROUNDS
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ class Settings:
     production, where the passphrase should live apart from the keys."""
 
     key_kdf_rounds: int = DEFAULT_KDF_ROUNDS
-    """PBKDF2 rounds protecting new key files (``REGISTRY_KEY_KDF_ROUNDS``)."""
+    """bcrypt KDF rounds (bcrypt_pbkdf) protecting new key files
+    (``REGISTRY_KEY_KDF_ROUNDS``)."""
 
     log_origin: str | None = None
     """Origin line of the transparency log (``REGISTRY_LOG_ORIGIN``); fixed at init."""

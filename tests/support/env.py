@@ -9,7 +9,7 @@ import pytest
 
 PG_SERVER = os.environ.get("REGISTRY_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 STRICT = os.environ.get("REGISTRY_TEST_STRICT") == "1"
-TEST_KDF_ROUNDS = 1_000  # key files in tests need no real KDF cost; one test checks the default
+TEST_KDF_ROUNDS = 4  # bcrypt KDF rounds: tests need no real KDF cost; one test checks the default
 
 
 def need(condition: bool, reason: str) -> None:

@@ -1,12 +1,16 @@
-"""Key files: encrypted PKCS#12, 0600 from the first instant, refused when too open."""
+"""Key files: OpenSSH private keys under the bcrypt KDF, 0600, refused when too open."""
 
 from __future__ import annotations
 
+import base64
+import math
 import os
 import shutil
 import stat
 import subprocess
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,19 +19,19 @@ from cryptography.hazmat.primitives.serialization import (
     Encoding,
     NoEncryption,
     PrivateFormat,
-    pkcs12,
+    PublicFormat,
+    load_ssh_private_key,
 )
 
+from registry import config
 from registry.signing import Ed25519Signer, FileKeyStore, KeyFileError
 from registry.signing.b64 import b64url_encode
+from registry.signing.keystore import DEFAULT_KDF_ROUNDS
 
 PASSPHRASE = b"correct horse battery staple"
-FAST = 1_000  # KDF rounds for tests that are not about the KDF
-
-# DER encodings (ITU-T X.690) that a PBES2 / AES-256-CBC key bag must contain.
-PBES2_OID = bytes.fromhex("06092a864886f70d01050d")  # 1.2.840.113549.1.5.13
-AES256_CBC_OID = bytes.fromhex("060960864801650304012a")  # 2.16.840.1.101.3.4.1.42
-HMAC_SHA256_OID = bytes.fromhex("06082a864886f70d0209")  # 1.2.840.113549.2.9
+FAST = 4  # bcrypt KDF rounds for tests that are not about the KDF
+SSH_KEYGEN_ROUNDS = 16  # ssh-keygen's default, tuned for interactive logins
+MIN_COST_RATIO = 3  # the default must cost more than this many times SSH_KEYGEN_ROUNDS
 
 
 @pytest.fixture
@@ -38,6 +42,22 @@ def folder(tmp_path: Path) -> Path:
 @pytest.fixture
 def store(folder: Path) -> FileKeyStore:
     return FileKeyStore(folder, PASSPHRASE, kdf_rounds=FAST)
+
+
+@pytest.fixture(scope="module")
+def default_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("default") / "keys"
+
+
+@pytest.fixture(scope="module")
+def default_store(default_folder: Path) -> FileKeyStore:
+    """A store at the default round count, shared: each key at it costs a real KDF run."""
+    return FileKeyStore(default_folder, PASSPHRASE)
+
+
+@pytest.fixture(scope="module")
+def default_key(default_store: FileKeyStore) -> Ed25519Signer:
+    return default_store.create("credential")
 
 
 @pytest.fixture
@@ -51,15 +71,78 @@ def zero_umask() -> Iterator[None]:
 
 
 def key_file(folder: Path, signer: Ed25519Signer, role: str = "credential") -> Path:
-    return folder / f"{role}-{signer.kid}.p12"
+    return folder / f"{role}-{signer.kid}.key"
 
 
 def private_bytes(signer: Ed25519Signer, folder: Path) -> bytes:
     """The raw private key, read back from its file with the passphrase."""
-    data = key_file(folder, signer).read_bytes()
-    key, _, _ = pkcs12.load_key_and_certificates(data, PASSPHRASE)
+    key = load_ssh_private_key(key_file(folder, signer).read_bytes(), PASSPHRASE)
     assert isinstance(key, Ed25519PrivateKey)
     return key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+
+
+@dataclass(frozen=True)
+class OpenSSHHeader:
+    ciphername: bytes
+    kdfname: bytes
+    salt: bytes
+    rounds: int
+    public_key: bytes
+    encrypted: bytes
+
+
+class _Reader:
+    """The big-endian uint32 and length-prefixed strings of RFC 4251, section 5."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def uint32(self) -> int:
+        assert len(self.data) >= 4, "truncated uint32"
+        value, self.data = int.from_bytes(self.data[:4], "big"), self.data[4:]
+        return value
+
+    def string(self) -> bytes:
+        length = self.uint32()
+        assert len(self.data) >= length, "truncated string"
+        value, self.data = self.data[:length], self.data[length:]
+        return value
+
+
+def openssh_header(pem: bytes) -> OpenSSHHeader:
+    """The clear part of an ``openssh-key-v1`` file (OpenSSH's PROTOCOL.key), parsed here
+    rather than by cryptography so that the test does not trust the code it tests."""
+    lines = pem.decode("ascii").splitlines()
+    assert lines[0] == "-----BEGIN OPENSSH PRIVATE KEY-----"
+    assert lines[-1] == "-----END OPENSSH PRIVATE KEY-----"
+    blob = base64.b64decode("".join(lines[1:-1]), validate=True)
+    magic = b"openssh-key-v1\0"
+    assert blob.startswith(magic)
+    reader = _Reader(blob[len(magic) :])
+    ciphername, kdfname, kdfoptions = reader.string(), reader.string(), reader.string()
+    assert reader.uint32() == 1  # number of keys
+    public_key, encrypted = reader.string(), reader.string()
+    assert reader.data == b""
+    options = _Reader(kdfoptions)
+    salt, rounds = options.string(), options.uint32()
+    assert options.data == b""
+    return OpenSSHHeader(ciphername, kdfname, salt, rounds, public_key, encrypted)
+
+
+def ssh_ed25519_blob(signer: Ed25519Signer) -> bytes:
+    raw = signer.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    name = b"ssh-ed25519"
+    return len(name).to_bytes(4, "big") + name + len(raw).to_bytes(4, "big") + raw
+
+
+def fastest_load(store: FileKeyStore, kid: str, runs: int) -> float:
+    """The shortest of ``runs`` loads, in seconds: the least disturbed measurement."""
+    best = math.inf
+    for _ in range(runs):
+        start = time.perf_counter()
+        store.load("credential", kid)
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def test_round_trip(store: FileKeyStore) -> None:
@@ -83,7 +166,8 @@ def test_kids_lists_the_role_only(store: FileKeyStore, folder: Path) -> None:
     first, second = store.create("credential"), store.create("credential")
     log = store.create("log")
     (folder / "credential-notes.txt").write_text("ignored")
-    (folder / "credential-short.p12").write_bytes(b"ignored: not a key id")
+    (folder / "credential-short.key").write_bytes(b"ignored: not a key id")
+    (folder / f"credential-{Ed25519Signer.generate().kid}.p12").write_bytes(b"old format")
     assert store.kids("credential") == sorted([first.kid, second.kid])
     assert store.kids("log") == [log.kid]
 
@@ -94,7 +178,7 @@ def test_refuses_a_file_others_can_read(store: FileKeyStore, folder: Path) -> No
     with pytest.raises(KeyFileError) as caught:
         store.load("credential", signer.kid)
     message = str(caught.value)
-    assert f"credential-{signer.kid}.p12" in message
+    assert f"credential-{signer.kid}.key" in message
     assert "mode 0644" in message
     assert "chmod 600" in message
 
@@ -113,9 +197,22 @@ def test_wrong_passphrase(store: FileKeyStore, folder: Path) -> None:
     with pytest.raises(KeyFileError) as caught:
         wrong.load("credential", signer.kid)
     assert str(caught.value) == (
-        f"cannot decrypt key file credential-{signer.kid}.p12: wrong passphrase or damaged file"
+        f"cannot decrypt key file credential-{signer.kid}.key: wrong passphrase or damaged file"
     )
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+def test_refuses_an_unencrypted_key_file(store: FileKeyStore, folder: Path) -> None:
+    signer = store.create("credential")
+    private_key = Ed25519PrivateKey.generate()
+    plain = Ed25519Signer(private_key)
+    key_file(folder, plain).write_bytes(
+        private_key.private_bytes(Encoding.PEM, PrivateFormat.OpenSSH, NoEncryption())
+    )
+    key_file(folder, plain).chmod(0o600)
+    with pytest.raises(KeyFileError, match=f"key file credential-{plain.kid}.key is not encrypted"):
+        store.load("credential", plain.kid)
+    assert store.load("credential", signer.kid).kid == signer.kid
 
 
 def test_messages_and_reprs_carry_no_key_material(store: FileKeyStore, folder: Path) -> None:
@@ -138,7 +235,7 @@ def test_messages_and_reprs_carry_no_key_material(store: FileKeyStore, folder: P
 def test_refuses_missing_symlinked_and_mismatched_files(store: FileKeyStore, folder: Path) -> None:
     signer, other = store.create("credential"), store.create("credential")
     absent = Ed25519Signer.generate()
-    with pytest.raises(KeyFileError, match=f"no key file credential-{absent.kid}.p12"):
+    with pytest.raises(KeyFileError, match=f"no key file credential-{absent.kid}.key"):
         store.load("credential", absent.kid)
     key_file(folder, other).unlink()
     key_file(folder, other).symlink_to(key_file(folder, signer))
@@ -177,24 +274,69 @@ def test_refuses_an_empty_passphrase_or_no_rounds(folder: Path) -> None:
         FileKeyStore(folder, PASSPHRASE, kdf_rounds=0)
 
 
-def test_default_rounds_use_pbes2_aes256_with_600000_iterations(folder: Path) -> None:
-    store = FileKeyStore(folder, PASSPHRASE)
+def test_file_is_an_openssh_key_under_the_bcrypt_kdf(store: FileKeyStore, folder: Path) -> None:
     signer = store.create("credential")
     data = key_file(folder, signer).read_bytes()
-    assert PBES2_OID in data and AES256_CBC_OID in data and HMAC_SHA256_OID in data
-    assert bytes.fromhex("02030927c0") in data  # INTEGER 600000
-    assert store.load("credential", signer.kid).kid == signer.kid
+    header = openssh_header(data)
+    assert header.ciphername == b"aes256-ctr"
+    assert header.kdfname == b"bcrypt"
+    assert len(header.salt) == 16
+    assert header.rounds == FAST
+    assert header.public_key == ssh_ed25519_blob(signer)
+    assert header.encrypted and len(header.encrypted) % 16 == 0
+    raw = private_bytes(signer, folder)
+    assert raw not in base64.b64decode("".join(data.decode().splitlines()[1:-1]))
+    other = openssh_header(key_file(folder, store.create("credential")).read_bytes())
+    assert other.salt != header.salt
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
-def test_openssl_reads_the_file(store: FileKeyStore, folder: Path) -> None:
+def test_default_rounds_are_written_to_the_file(
+    default_folder: Path, default_key: Ed25519Signer
+) -> None:
+    assert DEFAULT_KDF_ROUNDS > SSH_KEYGEN_ROUNDS * MIN_COST_RATIO
+    header = openssh_header(key_file(default_folder, default_key).read_bytes())
+    assert (header.ciphername, header.kdfname) == (b"aes256-ctr", b"bcrypt")
+    assert header.rounds == DEFAULT_KDF_ROUNDS
+
+
+def test_settings_default_matches_the_key_store() -> None:
+    assert config.DEFAULT_KDF_ROUNDS == DEFAULT_KDF_ROUNDS
+    assert config.Settings().key_kdf_rounds == DEFAULT_KDF_ROUNDS
+
+
+def test_default_rounds_cost_far_more_than_ssh_keygen_and_wrong_is_as_slow(
+    tmp_path: Path, default_folder: Path, default_store: FileKeyStore, default_key: Ed25519Signer
+) -> None:
+    """Both costs are measured in this run, so the ratio holds on any machine."""
+    cheap_store = FileKeyStore(tmp_path, PASSPHRASE, kdf_rounds=SSH_KEYGEN_ROUNDS)
+    cheap = cheap_store.create("credential")
+    cheap_seconds = fastest_load(cheap_store, cheap.kid, runs=3)
+    default_seconds = fastest_load(default_store, default_key.kid, runs=2)
+    assert default_seconds > MIN_COST_RATIO * cheap_seconds, (default_seconds, cheap_seconds)
+
+    wrong = FileKeyStore(default_folder, b"not the passphrase")
+    start = time.perf_counter()
+    with pytest.raises(KeyFileError, match="wrong passphrase"):
+        wrong.load("credential", default_key.kid)
+    wrong_seconds = time.perf_counter() - start
+    # A check before the KDF would answer in well under a millisecond.
+    assert wrong_seconds > 0.5 * default_seconds, (wrong_seconds, default_seconds)
+
+
+@pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="needs the ssh-keygen command")
+def test_ssh_keygen_reads_the_file(store: FileKeyStore, folder: Path) -> None:
     signer = store.create("credential")
     path = key_file(folder, signer)
     shown = subprocess.run(
-        ["openssl", "pkcs12", "-info", "-noout", "-passin", "env:P12PASS", "-in", str(path)],
-        env={**os.environ, "P12PASS": PASSPHRASE.decode()},
+        ["ssh-keygen", "-y", "-P", PASSPHRASE.decode(), "-f", str(path)],
         capture_output=True,
         check=True,
     )
-    report = shown.stderr.decode()
-    assert "PBES2, PBKDF2, AES-256-CBC, Iteration 1000, PRF hmacWithSHA256" in report
+    expected = signer.public_key().public_bytes(Encoding.OpenSSH, PublicFormat.OpenSSH)
+    assert shown.stdout.split()[:2] == expected.split()
+    refused = subprocess.run(
+        ["ssh-keygen", "-y", "-P", "not the passphrase", "-f", str(path)],
+        capture_output=True,
+        check=False,
+    )
+    assert refused.returncode != 0

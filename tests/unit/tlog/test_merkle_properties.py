@@ -92,7 +92,11 @@ def test_random_consistency_in_large_trees(data: st.DataObject) -> None:
 def test_altered_inclusion_is_rejected(data: st.DataObject) -> None:
     size = data.draw(st.integers(1, SMALL), label="size")
     index = data.draw(st.integers(0, size - 1), label="index")
-    leaf, proof, root_hash = SMALL_TREE.leaf(index), SMALL_TREE.prove(index, size), SMALL_ROOTS[size]
+    leaf, proof, root_hash = (
+        SMALL_TREE.leaf(index),
+        SMALL_TREE.prove(index, size),
+        SMALL_ROOTS[size],
+    )
     what = data.draw(st.sampled_from(["proof", "leaf", "root", "index", "size", "length"]))
     with pytest.raises(ProofError):
         if what == "proof" and proof:

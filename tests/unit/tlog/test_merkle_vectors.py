@@ -254,8 +254,12 @@ def test_precise_messages(tree: MemoryTree) -> None:
     with pytest.raises(ProofError, match="leaf index 8 is outside a tree of size 8"):
         verify_inclusion(tree.leaf(5), 8, 8, proof, tree.root(8))
     with pytest.raises(ProofError, match="consistency proof has wrong length: expected 3, got 4"):
-        verify_consistency(6, 8, tree.root(6), tree.root(8), [*tree.prove_consistency(6, 8), proof[0]])
+        verify_consistency(
+            6, 8, tree.root(6), tree.root(8), [*tree.prove_consistency(6, 8), proof[0]]
+        )
     with pytest.raises(ProofError, match="root hash must be 32 bytes, got 31"):
         verify_inclusion(tree.leaf(5), 5, 8, proof, Hash(tree.root(8)[:31]))
     with pytest.raises(ProofError, match="inclusion proof hash 1 must be 32 bytes, got 33"):
-        verify_inclusion(tree.leaf(5), 5, 8, [proof[0], Hash(proof[1] + b"x"), proof[2]], tree.root(8))
+        verify_inclusion(
+            tree.leaf(5), 5, 8, [proof[0], Hash(proof[1] + b"x"), proof[2]], tree.root(8)
+        )

@@ -6,6 +6,8 @@ import base64
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given
+from hypothesis import strategies as st
 
 from registry.tlog import (
     Ed25519NoteSigner,
@@ -92,10 +94,14 @@ def test_any_flipped_bit_fails() -> None:
 
 def test_bad_signature_from_known_key_rejects_the_note() -> None:
     bad = PETER_SIG[:60] + "ABCD" + PETER_SIG[64:]
-    with pytest.raises(InvalidSignatureError, match="invalid signature for key PeterNeumann\\+c74f20a3"):
+    with pytest.raises(
+        InvalidSignatureError, match="invalid signature for key PeterNeumann\\+c74f20a3"
+    ):
         open_note((TEXT + "\n" + bad).encode(), [PETER])
     with pytest.raises(InvalidSignatureError):
-        open_note((TEXT.replace("cryptography", "cryptograph!") + "\n" + PETER_SIG).encode(), [PETER])
+        open_note(
+            (TEXT.replace("cryptography", "cryptograph!") + "\n" + PETER_SIG).encode(), [PETER]
+        )
 
 
 @pytest.mark.parametrize(
@@ -105,7 +111,9 @@ def test_bad_signature_from_known_key_rejects_the_note() -> None:
         TEXT + "\n",
         TEXT + "\n" + PETER_SIG[:-1],
         "\x01" + TEXT + "\n" + PETER_SIG,
-        TEXT + "\n" + "— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
+        TEXT
+        + "\n"
+        + "— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
         TEXT + "\n" + PETER_SIG + "Unexpected line.\n",
         TEXT + "\n" + PETER_SIG.replace("— ", "-- "),
         TEXT + "\n" + "— PeterNeumann\n",
@@ -172,3 +180,14 @@ def test_ambiguous_verifiers_are_refused() -> None:
     with pytest.raises(NoteError, match="ambiguous"):
         open_note(PETER_NOTE, [PETER, twin])
     assert open_note(PETER_NOTE, [PETER, PETER]).signers == ("PeterNeumann",)
+
+
+@given(
+    name=st.from_regex(r"[a-z0-9./-]{1,30}", fullmatch=True),
+    key=st.binary(min_size=32, max_size=32),
+)
+def test_verifier_keys_round_trip(name: str, key: bytes) -> None:
+    vkey = verifier_key(name, key)
+    parsed = parse_verifier_key(vkey)
+    assert (parsed.name, parsed.public_key, parsed.key_id) == (name, key, key_id(name, key))
+    assert parsed.vkey() == vkey

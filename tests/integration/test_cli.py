@@ -1,0 +1,135 @@
+"""The `registry` command as an operator uses it, and the README's promises."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from registry.bootstrap import open_registry
+from registry.cli import main
+from registry.config import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env(settings: Settings) -> dict[str, str]:
+    return {
+        "REGISTRY_DATABASE_URL": settings.database_url,
+        "REGISTRY_KEYS_DIR": str(settings.keys_dir),
+        "REGISTRY_PUBLIC_URL": settings.public_url,
+        "REGISTRY_KEY_PASSPHRASE": settings.key_passphrase or "",
+        "REGISTRY_KEY_KDF_ROUNDS": str(settings.key_kdf_rounds),
+    }
+
+
+@pytest.fixture
+def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    values = _env(settings)
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    return values
+
+
+def test_token_create_prints_a_working_staff_token(env: dict[str, str], settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init"]) == 0
+    capsys.readouterr()
+    assert main(["token", "create", "--role", "staff", "--name", "Operator"]) == 0
+    token = capsys.readouterr().out.strip()
+    assert re.fullmatch(r"tlr_[A-Za-z0-9_-]{43}", token)
+    actor = open_registry(settings).authenticate(token)
+    assert actor.role.value == "staff"
+    assert main(["token", "create", "--role", "auditor"]) != 0
+
+
+def test_demo_then_verify_offline(env: dict[str, str], settings: Settings, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["demo"]) == 0
+    assert "38 certificates" in capsys.readouterr().out
+    service = open_registry(settings)
+    statuses = {
+        status: len(service.certificates(status=status, limit=200).items)
+        for status in ("valid", "suspended", "withdrawn", "expired")
+    }
+    assert all(count >= 3 for count in statuses.values()), statuses
+    assert sum(statuses.values()) == 38
+    renewed = [c for c in service.certificates(limit=200).items if any(h.type == "renewed" for h in c.history)]
+    assert len(renewed) >= 2
+
+    assert main(["demo"]) == 0
+    assert "already" in capsys.readouterr().out
+    assert len(service.certificates(limit=200).items) == 38
+
+    code = service.certificates(status="valid", limit=1).items[0].code
+    credential = tmp_path / "credential.jwt"
+    credential.write_text(service.credential(code))
+    assert main(["verify", str(credential)]) == 0
+    assert code in capsys.readouterr().out
+
+    header, payload, signature = credential.read_text().split(".")
+    credential.write_text(f"{header}.{payload}.{signature[:-2]}AA")
+    assert main(["verify", str(credential)]) == 1
+    assert "signature" in capsys.readouterr().err
+
+
+def test_rotate_keeps_offline_verification(env: dict[str, str], settings: Settings, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["demo"]) == 0
+    service = open_registry(settings)
+    code = service.certificates(status="valid", limit=1).items[0].code
+    credential = tmp_path / "c.jwt"
+    credential.write_text(service.credential(code))
+    assert main(["keys", "rotate"]) == 0
+    jwks = json.loads((settings.keys_dir / "jwks.json").read_text())
+    assert sorted(k["status"] for k in jwks["keys"]) == ["active", "retired"]
+    capsys.readouterr()
+    assert main(["verify", str(credential)]) == 0
+    assert "(retired)" in capsys.readouterr().out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_answers_over_http(env: dict[str, str], settings: Settings) -> None:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "registry.cli", "serve", "--port", str(port), "--workers", "1"],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    assert response.read() == b"ok\n"
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise AssertionError("registry serve did not answer /healthz") from None
+                time.sleep(0.2)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/.well-known/jwks.json", timeout=5) as response:
+            assert len(json.load(response)["keys"]) == 1
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    blocks = re.findall(r"```sh\n(.*?)\n```", readme, re.S)
+    assert blocks[0] == "pip install . && registry demo && registry serve"
+    assert blocks[1] == 'pip install ".[test]" && pytest'
+    assert ci.rstrip().splitlines()[-1] == blocks[1]
+    assert "REGISTRY_TEST_STRICT=1" in ci

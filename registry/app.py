@@ -30,7 +30,9 @@ from registry.services.keys import KeyRing
 from registry.services.registry import RegistryService
 
 PROBLEM_JSON = "application/problem+json"
-PROBLEM_BASE = "https://trust-label-registry.example/problems/"  # stable identifiers, documented in the README
+PROBLEM_BASE = (
+    "https://trust-label-registry.example/problems/"  # stable identifiers, documented in the README
+)
 
 STATUS_OF_KIND = {
     ErrorKind.INVALID: 400,
@@ -63,8 +65,15 @@ SECURITY_HEADERS = {
 log = logging.getLogger("registry")
 
 
-def problem(status: int, detail: str, rule: str, *, instance: str | None = None, **extra: Any) -> Response[dict[str, Any]]:
-    body: dict[str, Any] = {"type": PROBLEM_BASE + rule, "title": TITLES.get(status, "Error"), "status": status, "detail": detail}
+def problem(
+    status: int, detail: str, rule: str, *, instance: str | None = None, **extra: Any
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + rule,
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
     if instance:
         body["instance"] = instance
     body.update(extra)
@@ -72,11 +81,15 @@ def problem(status: int, detail: str, rule: str, *, instance: str | None = None,
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def registry_error_handler(request: Request[Any, Any, Any], exc: RegistryError) -> Response[dict[str, Any]]:
+def registry_error_handler(
+    request: Request[Any, Any, Any], exc: RegistryError
+) -> Response[dict[str, Any]]:
     return problem(STATUS_OF_KIND[exc.kind], exc.detail, exc.rule, instance=request.url.path)
 
 
-def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+def http_error_handler(
+    request: Request[Any, Any, Any], exc: HTTPException
+) -> Response[dict[str, Any]]:
     status = exc.status_code
     detail = exc.detail or TITLES.get(status, "Error")
     extra: dict[str, Any] = {}
@@ -85,13 +98,18 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
         if exc.extra:
             extra["errors"] = exc.extra
             messages = "; ".join(
-                f"{e.get('key') or 'body'}: {e.get('message')}" for e in exc.extra if isinstance(e, dict)
+                f"{e.get('key') or 'body'}: {e.get('message')}"
+                for e in exc.extra
+                if isinstance(e, dict)
             )
             detail = f"{detail}: {messages}" if messages else detail
     else:
-        rule = {404: "not-found", 405: "method-not-allowed", 413: "body-too-large", 415: "unsupported-media-type"}.get(
-            status, "http-error"
-        )
+        rule = {
+            404: "not-found",
+            405: "method-not-allowed",
+            413: "body-too-large",
+            415: "unsupported-media-type",
+        }.get(status, "http-error")
         if status == 404 and detail == "Not Found":
             detail = f"nothing is published at {request.url.path}"
         if status == 405:
@@ -102,16 +120,32 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
     return response
 
 
-def recursion_handler(request: Request[Any, Any, Any], _exc: RecursionError) -> Response[dict[str, Any]]:
-    return problem(400, "the JSON body is nested too deeply", "invalid-input", instance=request.url.path)
+def recursion_handler(
+    request: Request[Any, Any, Any], _exc: RecursionError
+) -> Response[dict[str, Any]]:
+    return problem(
+        400, "the JSON body is nested too deeply", "invalid-input", instance=request.url.path
+    )
 
 
-def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+def internal_error_handler(
+    request: Request[Any, Any, Any], exc: Exception
+) -> Response[dict[str, Any]]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem(HTTP_500_INTERNAL_SERVER_ERROR, "the registry failed to answer; the error was logged", "internal-error")
+    return problem(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "the registry failed to answer; the error was logged",
+        "internal-error",
+    )
 
 
-@get("/healthz", operation_id="Health", include_in_schema=True, media_type=MediaType.TEXT, sync_to_thread=False)
+@get(
+    "/healthz",
+    operation_id="Health",
+    include_in_schema=True,
+    media_type=MediaType.TEXT,
+    sync_to_thread=False,
+)
 def healthz() -> str:
     """Liveness: the process answers."""
     return "ok\n"

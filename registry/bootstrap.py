@@ -12,7 +12,9 @@ from registry.services.registry import RegistryService
 
 def open_registry(settings: Settings, clock: Clock = system_clock) -> RegistryService:
     """The registry's services over an existing database."""
-    return RegistryService(settings, Database(settings.database_url), KeyRing.from_settings(settings), clock)
+    return RegistryService(
+        settings, Database(settings.database_url), KeyRing.from_settings(settings), clock
+    )
 
 
 def initialise(settings: Settings, clock: Clock = system_clock) -> RegistryService:

@@ -49,7 +49,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def _token_create(settings: Settings, args: argparse.Namespace) -> int:
     if args.role != "staff":
-        print("only staff tokens are made here; other roles are given out through the API", file=sys.stderr)
+        print(
+            "only staff tokens are made here; other roles are given out through the API",
+            file=sys.stderr,
+        )
         return 2
     issued = initialise(settings).create_staff_token(args.name, args.label)
     print(issued.token)
@@ -78,14 +81,21 @@ def _verify(settings: Settings, args: argparse.Namespace) -> int:
     token = Path(args.file).read_text(encoding="ascii").strip()
     jwks_path = Path(args.jwks) if args.jwks else settings.keys_dir / "jwks.json"
     if not jwks_path.exists():
-        print(f"no JWKS at {jwks_path}; pass --jwks FILE (from /.well-known/jwks.json)", file=sys.stderr)
+        print(
+            f"no JWKS at {jwks_path}; pass --jwks FILE (from /.well-known/jwks.json)",
+            file=sys.stderr,
+        )
         return 2
     keys = parse_jwks(json.loads(jwks_path.read_text(encoding="utf-8")))
     verified = verify_credential(token, keys)
     subject = verified.payload.get("credentialSubject", {})
     print(f"signature valid: key {verified.kid} ({verified.key_status})")
-    print(f"certificate {subject.get('certificate')} for {subject.get('holder', {}).get('legalName')}")
-    print(f"valid from {verified.payload.get('validFrom')} until {verified.payload.get('validUntil')}")
+    print(
+        f"certificate {subject.get('certificate')} for {subject.get('holder', {}).get('legalName')}"
+    )
+    print(
+        f"valid from {verified.payload.get('validFrom')} until {verified.payload.get('validUntil')}"
+    )
     print("the live status is at the registry: a signature never expires, a certificate may")
     return 0
 
@@ -93,31 +103,47 @@ def _verify(settings: Settings, args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="registry", description="The trust-label registry.")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("init", help="create or upgrade the database and keys").set_defaults(run=_init)
+    commands.add_parser("init", help="create or upgrade the database and keys").set_defaults(
+        run=_init
+    )
     commands.add_parser("demo", help="fill the registry with demo data").set_defaults(run=_demo)
     serve = commands.add_parser("serve", help="serve the registry over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=0, help="worker processes (default REGISTRY_WORKERS or 2)")
+    serve.add_argument(
+        "--workers", type=int, default=0, help="worker processes (default REGISTRY_WORKERS or 2)"
+    )
     serve.set_defaults(run=_serve)
 
-    token = commands.add_parser("token", help="bearer tokens").add_subparsers(dest="token_command", required=True)
-    create = token.add_parser("create", help="print a new token (staff: the way in for a new installation)")
-    create.add_argument("--role", required=True, choices=["staff", "body_admin", "auditor", "holder"])
+    token = commands.add_parser("token", help="bearer tokens").add_subparsers(
+        dest="token_command", required=True
+    )
+    create = token.add_parser(
+        "create", help="print a new token (staff: the way in for a new installation)"
+    )
+    create.add_argument(
+        "--role", required=True, choices=["staff", "body_admin", "auditor", "holder"]
+    )
     create.add_argument("--name", default="Registry staff", help="the person the token belongs to")
     create.add_argument("--label", default="command line")
     create.set_defaults(run=_token_create)
 
-    keys = commands.add_parser("keys", help="credential keys").add_subparsers(dest="keys_command", required=True)
-    keys.add_parser("rotate", help="publish a new key and retire the current one").set_defaults(run=_keys_rotate)
+    keys = commands.add_parser("keys", help="credential keys").add_subparsers(
+        dest="keys_command", required=True
+    )
+    keys.add_parser("rotate", help="publish a new key and retire the current one").set_defaults(
+        run=_keys_rotate
+    )
     compromised = keys.add_parser("compromised", help="mark a key as compromised since a time")
     compromised.add_argument("kid")
-    compromised.add_argument("--since", required=True, help="RFC 3339 time, e.g. 2026-11-01T00:00:00Z")
+    compromised.add_argument(
+        "--since", required=True, help="RFC 3339 time, e.g. 2026-11-01T00:00:00Z"
+    )
     compromised.set_defaults(run=_keys_compromised)
 
-    commands.add_parser("expire", help="record the expiry of certificates past their validity").set_defaults(
-        run=_expire
-    )
+    commands.add_parser(
+        "expire", help="record the expiry of certificates past their validity"
+    ).set_defaults(run=_expire)
     verify = commands.add_parser("verify", help="verify a credential offline")
     verify.add_argument("file", help="a file holding the compact JWS")
     verify.add_argument("--jwks", help="JWKS file (default: jwks.json in the keys folder)")

@@ -117,7 +117,10 @@ def _setup(service: RegistryService, start: datetime) -> _Cast:
     admins: dict[str, list[Actor]] = {}
     auditors: dict[str, list[tuple[Actor, tuple[str, ...]]]] = {}
     for body in BODIES:
-        service.register_body(staff, BodyCreate(slug=body.slug, name=body.name, country=body.country, website=body.website))
+        service.register_body(
+            staff,
+            BodyCreate(slug=body.slug, name=body.name, country=body.country, website=body.website),
+        )
         service.add_accreditation(
             staff,
             body.slug,
@@ -132,15 +135,21 @@ def _setup(service: RegistryService, start: datetime) -> _Cast:
         admins[body.slug] = []
         for name in body.admins:
             if not admins[body.slug]:
-                person = service.add_person(staff, body.slug, PersonCreate(name=name, role="body_admin"))
+                person = service.add_person(
+                    staff, body.slug, PersonCreate(name=name, role="body_admin")
+                )
                 token = service.issue_token(staff, person.id, "demo")
             else:
-                person = service.add_person(admins[body.slug][0], body.slug, PersonCreate(name=name, role="body_admin"))
+                person = service.add_person(
+                    admins[body.slug][0], body.slug, PersonCreate(name=name, role="body_admin")
+                )
                 token = service.issue_token(admins[body.slug][0], person.id, "demo")
             admins[body.slug].append(service.authenticate(token.token))
         auditors[body.slug] = []
         for name, affiliations in body.auditors:
-            person = service.add_person(admins[body.slug][0], body.slug, _auditor_create(name, affiliations))
+            person = service.add_person(
+                admins[body.slug][0], body.slug, _auditor_create(name, affiliations)
+            )
             token = service.issue_token(admins[body.slug][0], person.id, "demo")
             auditors[body.slug].append((service.authenticate(token.token), affiliations))
     return _Cast(staff=staff, admins=admins, auditors=auditors)
@@ -150,7 +159,10 @@ def _auditor_create(name: str, affiliations: tuple[str, ...]) -> PersonCreate:
     return PersonCreate(
         name=name,
         role="auditor",
-        affiliations=[AffiliationCreate(registration_number=k, description="former employee") for k in affiliations],
+        affiliations=[
+            AffiliationCreate(registration_number=k, description="former employee")
+            for k in affiliations
+        ],
     )
 
 
@@ -178,7 +190,11 @@ def _story_steps(
     """The timed steps of one story; each runs through the services as a person would."""
     organisation = next(o for o in ORGANISATIONS if o.kvk == story.organisation_kvk)
     scheme = next(s for s in SCHEMES if s.slug == story.scheme_slug)
-    auditor = next(a for a, affiliated in cast.auditors[story.body_slug] if story.organisation_kvk not in affiliated)
+    auditor = next(
+        a
+        for a, affiliated in cast.auditors[story.body_slug]
+        if story.organisation_kvk not in affiliated
+    )
     admin = cast.admins[story.body_slug][0]
     t0 = datetime.combine((now - MONTH * story.months_ago).date(), time(10, 0), tzinfo=UTC)
     timed = [h for h in story.history if h != "expire"]
@@ -207,14 +223,19 @@ def _story_steps(
                 findings=_findings(scheme, version, organisation.kvk + kind + str(today)),
             )
             submitted = service.submit_assessment(auditor, data)
-            decision = service.decide(admin, submitted.id, DecisionCreate(outcome="certify", reason="all criteria met"))
+            decision = service.decide(
+                admin, submitted.id, DecisionCreate(outcome="certify", reason="all criteria met")
+            )
             if decision.certificate:
                 state["code"] = decision.certificate
 
         return run
 
     def status(transition: Transition, reason: str) -> Callable[[], None]:
-        return lambda: service.change_status(admin, state["code"], transition, reason)
+        def run() -> None:
+            service.change_status(admin, state["code"], transition, reason)
+
+        return run
 
     latest = len(scheme.versions)
     for index, step in enumerate(timed):
@@ -222,7 +243,10 @@ def _story_steps(
         if step == "initial":
             run = audit("initial", 1 if story.months_ago > 12 else latest)
         elif step in ("surveillance", "recertification"):
-            run = audit(step, latest if step == "recertification" else _current_version(service, state, latest))
+            run = audit(
+                step,
+                latest if step == "recertification" else _current_version(service, state, latest),
+            )
         else:
             reason = next(reasons)
             run = status(Transition(step), f"{reason.nl} / {reason.en}")
@@ -252,5 +276,3 @@ def _findings(scheme: DemoScheme, version: int, seed: str) -> list[FindingCreate
             )
         )
     return findings
-
-

@@ -55,9 +55,13 @@ def pg_database() -> Iterator[str]:
 def _truncate_all(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as connection:
-        tables = connection.exec_driver_sql(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-        ).scalars().all()
+        tables = (
+            connection.exec_driver_sql(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            )
+            .scalars()
+            .all()
+        )
         if tables:
             quoted = ", ".join(f'"{t}"' for t in tables)
             connection.exec_driver_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")

@@ -20,10 +20,12 @@ from registry.services.schemas import (
 
 class AssessmentController(Controller):
     path = "/api/v1/assessments"
-    tags = ["assessments"]
+    tags = ("assessments",)
 
     @post("/", operation_id="SubmitAssessment", sync_to_thread=True)
-    def submit(self, registry: RegistryService, actor: Actor, data: AssessmentCreate) -> AssessmentPublic:
+    def submit(
+        self, registry: RegistryService, actor: Actor, data: AssessmentCreate
+    ) -> AssessmentPublic:
         """Submit an assessment, one finding per criterion (auditor)."""
         return registry.submit_assessment(actor, data)
 
@@ -40,7 +42,9 @@ class AssessmentController(Controller):
         return registry.assessments(actor, status, limit, cursor)
 
     @get("/{assessment_id:str}", operation_id="GetAssessment", sync_to_thread=True)
-    def get_assessment(self, registry: RegistryService, actor: Actor, assessment_id: str) -> AssessmentPublic:
+    def get_assessment(
+        self, registry: RegistryService, actor: Actor, assessment_id: str
+    ) -> AssessmentPublic:
         return registry.assessment(actor, assessment_id)
 
     @post("/{assessment_id:str}/decision", operation_id="DecideAssessment", sync_to_thread=True)

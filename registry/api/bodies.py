@@ -24,7 +24,7 @@ from registry.services.schemas import (
 
 class BodyController(Controller):
     path = "/api/v1/bodies"
-    tags = ["bodies"]
+    tags = ("bodies",)
 
     @get("/", operation_id="ListBodies", sync_to_thread=True)
     def list_bodies(self, registry: RegistryService) -> list[BodyPublic]:
@@ -36,7 +36,9 @@ class BodyController(Controller):
         return registry.body(slug)
 
     @post("/", operation_id="RegisterBody", sync_to_thread=True)
-    def register_body(self, registry: RegistryService, actor: Actor, data: BodyCreate) -> BodyPublic:
+    def register_body(
+        self, registry: RegistryService, actor: Actor, data: BodyCreate
+    ) -> BodyPublic:
         """Register a certification body (staff)."""
         return registry.register_body(actor, data)
 
@@ -48,23 +50,34 @@ class BodyController(Controller):
         return registry.add_accreditation(actor, slug, data)
 
     @post("/{slug:str}/people", operation_id="AddBodyPerson", sync_to_thread=True)
-    def add_person(self, registry: RegistryService, actor: Actor, slug: str, data: PersonCreate) -> PersonPublic:
+    def add_person(
+        self, registry: RegistryService, actor: Actor, slug: str, data: PersonCreate
+    ) -> PersonPublic:
         """Add a body admin (staff) or an auditor or admin (the body's admin)."""
         return registry.add_person(actor, slug, data)
 
 
 class PeopleController(Controller):
     path = "/api/v1"
-    tags = ["people"]
+    tags = ("people",)
 
     @get("/me", operation_id="WhoAmI", sync_to_thread=True)
     def whoami(self, registry: RegistryService, actor: Actor) -> PersonPublic:
         """The person and role behind the token."""
         return registry.whoami(actor)
 
-    @post("/organisations/{country:str}/{number:str}/people", operation_id="AddHolderPerson", sync_to_thread=True)
+    @post(
+        "/organisations/{country:str}/{number:str}/people",
+        operation_id="AddHolderPerson",
+        sync_to_thread=True,
+    )
     def add_holder(
-        self, registry: RegistryService, actor: Actor, country: str, number: str, data: HolderPersonCreate
+        self,
+        registry: RegistryService,
+        actor: Actor,
+        country: str,
+        number: str,
+        data: HolderPersonCreate,
     ) -> PersonPublic:
         """Add a person who acts for a certified organisation (staff)."""
         return registry.add_holder_person(actor, country, number, data.name)

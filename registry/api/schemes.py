@@ -6,12 +6,17 @@ from litestar import Controller, delete, get, patch, post, put
 
 from registry.services.auth import Actor
 from registry.services.registry import RegistryService
-from registry.services.schemas import SchemeCreate, SchemePublic, SchemeVersionCreate, SchemeVersionPublic
+from registry.services.schemas import (
+    SchemeCreate,
+    SchemePublic,
+    SchemeVersionCreate,
+    SchemeVersionPublic,
+)
 
 
 class SchemeController(Controller):
     path = "/api/v1/schemes"
-    tags = ["schemes"]
+    tags = ("schemes",)
 
     @get("/", operation_id="ListSchemes", sync_to_thread=True)
     def list_schemes(self, registry: RegistryService) -> list[SchemePublic]:
@@ -27,7 +32,9 @@ class SchemeController(Controller):
         return registry.scheme_version(slug, number)
 
     @post("/", operation_id="CreateScheme", sync_to_thread=True)
-    def create_scheme(self, registry: RegistryService, actor: Actor, data: SchemeCreate) -> SchemePublic:
+    def create_scheme(
+        self, registry: RegistryService, actor: Actor, data: SchemeCreate
+    ) -> SchemePublic:
         """Create a scheme (staff)."""
         return registry.create_scheme(actor, data)
 
@@ -42,17 +49,25 @@ class SchemeController(Controller):
         """Publish the next, immutable version of a scheme (staff)."""
         return registry.publish_version(actor, slug, data)
 
-    @put("/{slug:str}/versions/{number:int}", operation_id="ReplaceSchemeVersion", sync_to_thread=True)
+    @put(
+        "/{slug:str}/versions/{number:int}",
+        operation_id="ReplaceSchemeVersion",
+        sync_to_thread=True,
+    )
     def replace_version(self, registry: RegistryService, slug: str, number: int) -> None:
         """Refused: a published version never changes."""
         registry.refuse_version_edit(slug, number)
 
-    @patch("/{slug:str}/versions/{number:int}", operation_id="EditSchemeVersion", sync_to_thread=True)
+    @patch(
+        "/{slug:str}/versions/{number:int}", operation_id="EditSchemeVersion", sync_to_thread=True
+    )
     def edit_version(self, registry: RegistryService, slug: str, number: int) -> None:
         """Refused: a published version never changes."""
         registry.refuse_version_edit(slug, number)
 
-    @delete("/{slug:str}/versions/{number:int}", operation_id="DeleteSchemeVersion", sync_to_thread=True)
+    @delete(
+        "/{slug:str}/versions/{number:int}", operation_id="DeleteSchemeVersion", sync_to_thread=True
+    )
     def delete_version(self, registry: RegistryService, slug: str, number: int) -> None:
         """Refused: a published version is never removed."""
         registry.refuse_version_edit(slug, number)

@@ -7,11 +7,23 @@ and the domain rules before a row is built.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from registry.db.types import UTCDateTime
+
+
+class _HasId(Protocol):
+    id: int | None
+
+
+def pk(row: _HasId) -> int:
+    """The primary key of a row that has been flushed (a bug otherwise)."""
+    if row.id is None:
+        raise RuntimeError(f"{type(row).__name__} has no id yet: flush it first")
+    return row.id
 
 
 def _instant(*, nullable: bool = False, index: bool = False) -> datetime:
@@ -200,7 +212,9 @@ class Certificate(SQLModel, table=True):
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     scheme_version_id: int = Field(foreign_key="scheme_version.id", index=True)
     body_id: int = Field(foreign_key="body.id", index=True)
-    status: str = Field(max_length=16, index=True)  # stored status; readers compute the effective one
+    status: str = Field(
+        max_length=16, index=True
+    )  # stored status; readers compute the effective one
     status_reason: str
     status_changed_at: datetime = _instant()
     valid_from: datetime = _instant()

@@ -60,7 +60,9 @@ def check_findings(criteria: Sequence[CriterionRule], findings: Iterable[tuple[s
         )
 
 
-def check_audit_dates(start: date, end: date, today: date, *, not_before: date | None = None) -> None:
+def check_audit_dates(
+    start: date, end: date, today: date, *, not_before: date | None = None
+) -> None:
     """The audit took place, in order, recently, and (for a follow-up) after the certificate began."""
     if end < start:
         raise RuleViolationError(
@@ -68,7 +70,8 @@ def check_audit_dates(start: date, end: date, today: date, *, not_before: date |
         )
     if end > today:
         raise RuleViolationError(
-            f"the audit end date {end} is in the future (today is {today})", rule="inconsistent-dates"
+            f"the audit end date {end} is in the future (today is {today})",
+            rule="inconsistent-dates",
         )
     if end - start > MAX_AUDIT_LENGTH:
         raise RuleViolationError(
@@ -96,13 +99,16 @@ def check_certificate_reference(kind: AssessmentType, certificate_given: bool) -
         )
     if kind is not AssessmentType.INITIAL and not certificate_given:
         raise RuleViolationError(
-            f"a {kind.value} assessment must name the certificate it continues", rule="certificate-reference"
+            f"a {kind.value} assessment must name the certificate it continues",
+            rule="certificate-reference",
         )
 
 
 def check_certifiable(results: Mapping[str, str]) -> None:
     """A major nonconformity blocks certification."""
-    majors = sorted(code for code, result in results.items() if result == Result.MAJOR_NONCONFORMITY)
+    majors = sorted(
+        code for code, result in results.items() if result == Result.MAJOR_NONCONFORMITY
+    )
     if majors:
         raise RuleViolationError(
             f"a major nonconformity blocks certification: {', '.join(majors)}",

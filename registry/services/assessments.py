@@ -18,6 +18,7 @@ from registry.db.tables import (
     Person,
     Scheme,
     SchemeVersion,
+    pk,
 )
 from registry.domain.assessments import (
     CriterionRule,
@@ -63,7 +64,9 @@ def submit(session: Session, actor: Actor, data: AssessmentCreate, now: datetime
 
     certificate = None
     if data.certificate is not None:
-        certificate = _continued_certificate(session, data.certificate, scheme, country, number, actor, now)
+        certificate = _continued_certificate(
+            session, data.certificate, scheme, country, number, actor, now
+        )
     check_audit_dates(
         data.audit_start,
         data.audit_end,
@@ -99,7 +102,7 @@ def submit(session: Session, actor: Actor, data: AssessmentCreate, now: datetime
     assessment = Assessment(
         public_id="A-" + secrets.token_hex(8),
         type=kind.value,
-        organisation_id=organisation.id,
+        organisation_id=pk(organisation),
         scheme_version_id=version.id,
         body_id=actor.body_id,
         auditor_id=actor.person_id,
@@ -116,7 +119,7 @@ def submit(session: Session, actor: Actor, data: AssessmentCreate, now: datetime
     for f in data.findings:
         session.add(
             Finding(
-                assessment_id=assessment.id,
+                assessment_id=pk(assessment),
                 criterion_code=f.criterion,
                 result=f.result,
                 evidence_summary=f.evidence_summary,
@@ -128,7 +131,13 @@ def submit(session: Session, actor: Actor, data: AssessmentCreate, now: datetime
 
 
 def _continued_certificate(
-    session: Session, code: str, scheme: Scheme, country: str, number: str, actor: Actor, now: datetime
+    session: Session,
+    code: str,
+    scheme: Scheme,
+    country: str,
+    number: str,
+    actor: Actor,
+    now: datetime,
 ) -> Certificate:
     """The certificate a surveillance or recertification continues, if it may."""
     normalised = normalise_code(code)
@@ -147,11 +156,13 @@ def _continued_certificate(
         )
     if (organisation.country, organisation.registration_number) != (country, number):
         raise RuleViolationError(
-            f"certificate {normalised} belongs to another organisation", rule="certificate-reference"
+            f"certificate {normalised} belongs to another organisation",
+            rule="certificate-reference",
         )
     if certificate.body_id != actor.body_id:
         raise RuleViolationError(
-            f"certificate {normalised} is held with another certification body", rule="certificate-reference"
+            f"certificate {normalised} is held with another certification body",
+            rule="certificate-reference",
         )
     status = effective_status(CertificateStatus(certificate.status), certificate.valid_until, now)
     if status is CertificateStatus.WITHDRAWN:
@@ -173,7 +184,9 @@ def _organisation(
     ).first()
     if found is not None:
         return found
-    organisation = Organisation(legal_name=data.legal_name, country=country, registration_number=number, created_at=now)
+    organisation = Organisation(
+        legal_name=data.legal_name, country=country, registration_number=number, created_at=now
+    )
     session.add(organisation)
     session.flush()
     return organisation
@@ -224,7 +237,9 @@ def assessment_public(session: Session, assessment: Assessment) -> AssessmentPub
     assert organisation and version and body and auditor
     scheme = session.get(Scheme, version.scheme_id)
     assert scheme is not None
-    certificate = session.get(Certificate, assessment.certificate_id) if assessment.certificate_id else None
+    certificate = (
+        session.get(Certificate, assessment.certificate_id) if assessment.certificate_id else None
+    )
     return AssessmentPublic(
         id=assessment.public_id,
         type=assessment.type,  # type: ignore[arg-type]

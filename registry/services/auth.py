@@ -13,7 +13,7 @@ from registry.db.tables import ApiToken, Person
 from registry.domain.vocabulary import PARTY_OF_ROLE, PartyType, Role
 from registry.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 
-TOKEN_PREFIX = "tlr_"
+TOKEN_PREFIX = "tlr_"  # noqa: S105  (a public marker, not a secret)
 TOKEN_BYTES = 32  # 256 bits; the design asks for at least 128
 
 
@@ -45,16 +45,24 @@ def new_pseudonym() -> str:
     return "p-" + secrets.token_hex(8)
 
 
-def issue_token(session: Session, person: Person, label: str, now: datetime) -> tuple[ApiToken, str]:
+def issue_token(
+    session: Session, person: Person, label: str, now: datetime
+) -> tuple[ApiToken, str]:
     """A new token for ``person`` in their role; the plain token is returned once."""
     if person.id is None:
         raise ValueError("person must be stored before a token is issued")
     role = Role(person.role)
     if PARTY_OF_ROLE[role] != PartyType(person.party_type):
-        raise ValueError(f"person {person.pseudonym} has role {role.value} outside a {person.party_type}")
+        raise ValueError(
+            f"person {person.pseudonym} has role {role.value} outside a {person.party_type}"
+        )
     plain = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
     row = ApiToken(
-        person_id=person.id, role=role.value, token_hash=hash_token(plain), label=label, created_at=now
+        person_id=person.id,
+        role=role.value,
+        token_hash=hash_token(plain),
+        label=label,
+        created_at=now,
     )
     session.add(row)
     session.flush()
@@ -105,11 +113,19 @@ def revoke_token(session: Session, actor: Actor, token_id: int, now: datetime) -
         session.add(row)
 
 
-def issue_token_for(session: Session, actor: Actor, person: Person, label: str, now: datetime) -> tuple[ApiToken, str]:
+def issue_token_for(
+    session: Session, actor: Actor, person: Person, label: str, now: datetime
+) -> tuple[ApiToken, str]:
     """Issue a token for ``person`` on behalf of ``actor``: staff for anyone, a body admin
     for the people of their own body, anyone for themselves."""
     own = person.id == actor.person_id
-    body_admin_of = actor.role is Role.BODY_ADMIN and person.body_id is not None and person.body_id == actor.body_id
+    body_admin_of = (
+        actor.role is Role.BODY_ADMIN
+        and person.body_id is not None
+        and person.body_id == actor.body_id
+    )
     if not (own or body_admin_of or actor.role is Role.STAFF):
-        raise PermissionDeniedError("you may create tokens only for yourself or the people of your body")
+        raise PermissionDeniedError(
+            "you may create tokens only for yourself or the people of your body"
+        )
     return issue_token(session, person, label, now)

@@ -14,6 +14,7 @@ from registry.db.tables import (
     Organisation,
     Person,
     Scheme,
+    pk,
 )
 from registry.domain.kvk import normalise_registration_number
 from registry.domain.vocabulary import PartyType, Role
@@ -42,7 +43,13 @@ def register_body(session: Session, actor: Actor, data: BodyCreate, now: datetim
     actor.require(Role.STAFF)
     if session.exec(select(Body).where(Body.slug == data.slug)).first() is not None:
         raise ConflictError(f"a certification body with slug {data.slug!r} already exists")
-    body = Body(slug=data.slug, name=data.name, country=data.country.upper(), website=data.website, created_at=now)
+    body = Body(
+        slug=data.slug,
+        name=data.name,
+        country=data.country.upper(),
+        website=data.website,
+        created_at=now,
+    )
     session.add(body)
     session.flush()
     return body
@@ -60,7 +67,7 @@ def add_accreditation(
         )
     schemes = [scheme_by_slug(session, s) for s in dict.fromkeys(data.schemes)]
     accreditation = Accreditation(
-        body_id=body.id,
+        body_id=pk(body),
         accrediting_body=data.accrediting_body,
         registration_number=data.registration_number,
         valid_from=data.valid_from,
@@ -71,7 +78,7 @@ def add_accreditation(
     session.add(accreditation)
     session.flush()
     for scheme in schemes:
-        session.add(AccreditationScheme(accreditation_id=accreditation.id, scheme_id=scheme.id))
+        session.add(AccreditationScheme(accreditation_id=pk(accreditation), scheme_id=pk(scheme)))
     session.flush()
     events.record(
         session,
@@ -107,7 +114,9 @@ def accredited_on(session: Session, body_id: int, scheme_id: int, day: date) -> 
     return found is not None
 
 
-def add_person(session: Session, actor: Actor, slug: str, data: PersonCreate, now: datetime) -> Person:
+def add_person(
+    session: Session, actor: Actor, slug: str, data: PersonCreate, now: datetime
+) -> Person:
     """Add an auditor or body admin to a body: staff, or an admin of that body."""
     actor.require(Role.STAFF, Role.BODY_ADMIN)
     body = body_by_slug(session, slug)
@@ -129,7 +138,7 @@ def add_person(session: Session, actor: Actor, slug: str, data: PersonCreate, no
         country = a.country.upper()
         session.add(
             Affiliation(
-                person_id=person.id,
+                person_id=pk(person),
                 country=country,
                 registration_number=normalise_registration_number(country, a.registration_number),
                 description=a.description,
@@ -194,12 +203,16 @@ def person_by_pseudonym(session: Session, pseudonym: str) -> Person:
 
 def person_public(session: Session, person: Person) -> PersonPublic:
     body = session.get(Body, person.body_id) if person.body_id is not None else None
-    return PersonPublic(id=person.pseudonym, name=person.name, role=person.role, body=body.slug if body else None)
+    return PersonPublic(
+        id=person.pseudonym, name=person.name, role=person.role, body=body.slug if body else None
+    )
 
 
 def body_public(session: Session, body: Body) -> BodyPublic:
     accreditations = session.exec(
-        select(Accreditation).where(Accreditation.body_id == body.id).order_by(col(Accreditation.valid_from))
+        select(Accreditation)
+        .where(Accreditation.body_id == body.id)
+        .order_by(col(Accreditation.valid_from))
     ).all()
     items = []
     for a in accreditations:
@@ -221,7 +234,13 @@ def body_public(session: Session, body: Body) -> BodyPublic:
                 schemes=list(slugs),
             )
         )
-    return BodyPublic(slug=body.slug, name=body.name, country=body.country, website=body.website, accreditations=items)
+    return BodyPublic(
+        slug=body.slug,
+        name=body.name,
+        country=body.country,
+        website=body.website,
+        accreditations=items,
+    )
 
 
 def list_bodies(session: Session) -> list[BodyPublic]:

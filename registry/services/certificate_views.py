@@ -6,7 +6,6 @@ read here can claim ``valid`` after ``valid_until``.
 
 from __future__ import annotations
 
-
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, or_
@@ -57,7 +56,9 @@ def _basis_assessment(session: Session, certificate: Certificate) -> Assessment:
     return found
 
 
-def certificate_public(session: Session, certificate: Certificate, now: datetime) -> CertificatePublic:
+def certificate_public(
+    session: Session, certificate: Certificate, now: datetime
+) -> CertificatePublic:
     organisation = session.get(Organisation, certificate.organisation_id)
     version = session.get(SchemeVersion, certificate.scheme_version_id)
     body = session.get(Body, certificate.body_id)
@@ -79,7 +80,7 @@ def certificate_public(session: Session, certificate: Certificate, now: datetime
     ).all()
     return CertificatePublic(
         code=certificate.code,
-        status=status.value,  # type: ignore[arg-type]
+        status=status.value,
         status_reason=reason,
         status_changed_at=changed_at,
         holder=OrganisationPublic(
@@ -127,7 +128,9 @@ def _status_filter(status: str, now: datetime) -> ColumnElement[bool]:
         return or_(stored == "expired", and_(stored.in_(("valid", "suspended")), until <= now))
     if status in ("valid", "suspended"):
         return and_(stored == status, until > now)
-    raise InvalidInputError(f"unknown status {status!r}; use valid, suspended, withdrawn or expired")
+    raise InvalidInputError(
+        f"unknown status {status!r}; use valid, suspended, withdrawn or expired"
+    )
 
 
 def list_certificates(
@@ -167,7 +170,8 @@ def list_certificates(
     if domain:
         key = host_key(domain)
         covering = select(CertificateDomain.certificate_id).where(
-            col(CertificateDomain.domain).in_((key, f"www.{key}")), col(CertificateDomain.removed_at).is_(None)
+            col(CertificateDomain.domain).in_((key, f"www.{key}")),
+            col(CertificateDomain.removed_at).is_(None),
         )
         query = query.where(col(Certificate.id).in_(covering))
     rows = list(session.exec(query))
@@ -182,6 +186,3 @@ def list_certificates(
 def credential_of(session: Session, code: str) -> str:
     """The stored compact JWS, byte for byte as signed."""
     return certificate_by_code(session, code).credential
-
-
-

@@ -24,6 +24,7 @@ from registry.db.tables import (
     Person,
     Scheme,
     SchemeVersion,
+    pk,
 )
 from registry.domain.assessments import add_months
 from registry.domain.codes import new_code, normalise_code
@@ -69,7 +70,9 @@ def _unused_code(session: Session) -> str:
             return code
 
 
-def issue(session: Session, issuer: Issuer, assessment: Assessment, actor: Actor, now: datetime) -> Certificate:
+def issue(
+    session: Session, issuer: Issuer, assessment: Assessment, actor: Actor, now: datetime
+) -> Certificate:
     """A new certificate from a positive decision on an initial assessment."""
     version = session.get(SchemeVersion, assessment.scheme_version_id)
     assert version is not None
@@ -78,7 +81,7 @@ def issue(session: Session, issuer: Issuer, assessment: Assessment, actor: Actor
     certificate = Certificate(
         code=_unused_code(session),
         organisation_id=assessment.organisation_id,
-        scheme_version_id=version.id,
+        scheme_version_id=pk(version),
         body_id=assessment.body_id,
         status=CertificateStatus.VALID.value,
         status_reason="",
@@ -99,7 +102,11 @@ def issue(session: Session, issuer: Issuer, assessment: Assessment, actor: Actor
         events.RegistryEvent(
             type="certificate.issued",
             at=now,
-            data={"code": certificate.code, "assessment": assessment.public_id, "credential": certificate.credential},
+            data={
+                "code": certificate.code,
+                "assessment": assessment.public_id,
+                "credential": certificate.credential,
+            },
         ),
         certificate=certificate,
         actor_id=actor.person_id,
@@ -108,7 +115,9 @@ def issue(session: Session, issuer: Issuer, assessment: Assessment, actor: Actor
     return certificate
 
 
-def renew(session: Session, issuer: Issuer, assessment: Assessment, actor: Actor, now: datetime) -> Certificate:
+def renew(
+    session: Session, issuer: Issuer, assessment: Assessment, actor: Actor, now: datetime
+) -> Certificate:
     """Recertification: same code, new version and validity, a new credential."""
     certificate = session.get(Certificate, assessment.certificate_id)
     assert certificate is not None
@@ -133,7 +142,11 @@ def renew(session: Session, issuer: Issuer, assessment: Assessment, actor: Actor
             type="certificate.renewed",
             at=now,
             reason="recertification audit passed",
-            data={"code": certificate.code, "assessment": assessment.public_id, "credential": certificate.credential},
+            data={
+                "code": certificate.code,
+                "assessment": assessment.public_id,
+                "credential": certificate.credential,
+            },
         ),
         certificate=certificate,
         actor_id=actor.person_id,
@@ -142,7 +155,9 @@ def renew(session: Session, issuer: Issuer, assessment: Assessment, actor: Actor
     return certificate
 
 
-def record_surveillance(session: Session, assessment: Assessment, actor: Actor, now: datetime) -> Certificate:
+def record_surveillance(
+    session: Session, assessment: Assessment, actor: Actor, now: datetime
+) -> Certificate:
     """A passed surveillance audit adds to the history; it issues no credential."""
     certificate = session.get(Certificate, assessment.certificate_id)
     assert certificate is not None
@@ -165,12 +180,15 @@ def _valid_until(start: datetime, months: int) -> datetime:
     return datetime.combine(add_months(start.date(), months), time(0, 0), tzinfo=UTC)
 
 
-def _set_audited_domains(session: Session, certificate: Certificate, assessment: Assessment, now: datetime) -> None:
+def _set_audited_domains(
+    session: Session, certificate: Certificate, assessment: Assessment, now: datetime
+) -> None:
     """The audited domains become those of the assessment; the holder's own stay."""
     wanted = set(json.loads(assessment.domains))
     current = session.exec(
         select(CertificateDomain).where(
-            CertificateDomain.certificate_id == certificate.id, col(CertificateDomain.removed_at).is_(None)
+            CertificateDomain.certificate_id == certificate.id,
+            col(CertificateDomain.removed_at).is_(None),
         )
     ).all()
     present = {d.domain for d in current}
@@ -179,9 +197,15 @@ def _set_audited_domains(session: Session, certificate: Certificate, assessment:
             row.removed_at = now
             session.add(row)
     for domain in sorted(wanted - present):
-        session.add(CertificateDomain(certificate_id=certificate.id, domain=domain, source="audited", added_at=now))
+        session.add(
+            CertificateDomain(
+                certificate_id=pk(certificate), domain=domain, source="audited", added_at=now
+            )
+        )
         if session.get(OrganisationDomain, (certificate.organisation_id, domain)) is None:
-            session.add(OrganisationDomain(organisation_id=certificate.organisation_id, domain=domain))
+            session.add(
+                OrganisationDomain(organisation_id=certificate.organisation_id, domain=domain)
+            )
     session.flush()
 
 
@@ -189,13 +213,22 @@ def covered_domains(session: Session, certificate_id: int) -> list[CertificateDo
     return list(
         session.exec(
             select(CertificateDomain)
-            .where(CertificateDomain.certificate_id == certificate_id, col(CertificateDomain.removed_at).is_(None))
+            .where(
+                CertificateDomain.certificate_id == certificate_id,
+                col(CertificateDomain.removed_at).is_(None),
+            )
             .order_by(col(CertificateDomain.domain))
         )
     )
 
 
-def _sign(session: Session, issuer: Issuer, certificate: Certificate, assessment: Assessment, now: datetime) -> None:
+def _sign(
+    session: Session,
+    issuer: Issuer,
+    certificate: Certificate,
+    assessment: Assessment,
+    now: datetime,
+) -> None:
     """Sign exactly what was checked and stored; the stored JWS is what is served."""
     organisation = session.get(Organisation, certificate.organisation_id)
     version = session.get(SchemeVersion, certificate.scheme_version_id)
@@ -225,7 +258,9 @@ def _sign(session: Session, issuer: Issuer, certificate: Certificate, assessment
         auditor_pseudonym=auditor.pseudonym,
         assessment_type=assessment.type,
         audit_end=assessment.audit_end.isoformat(),
-        domains=[d.domain for d in covered_domains(session, certificate.id or 0) if d.source == "audited"],
+        domains=[
+            d.domain for d in covered_domains(session, certificate.id or 0) if d.source == "audited"
+        ],
         scope=assessment.scope,
         findings=findings_public(session, assessment),
         issued_at=now,
@@ -243,7 +278,9 @@ def change_status(
     actor.require(Role.BODY_ADMIN)
     certificate = certificate_by_code(session, code)
     if certificate.body_id != actor.body_id:
-        raise PermissionDeniedError(f"certificate {certificate.code} is held with another certification body")
+        raise PermissionDeniedError(
+            f"certificate {certificate.code} is held with another certification body"
+        )
     return _transition(session, certificate, transition, reason, now, actor_id=actor.person_id)
 
 
@@ -259,7 +296,11 @@ def _transition(
 ) -> Certificate:
     stored = CertificateStatus(certificate.status)
     # The sweep records what the clock already decided, so it starts from the stored status.
-    current = stored if transition is Transition.EXPIRE else effective_status(stored, certificate.valid_until, now)
+    current = (
+        stored
+        if transition is Transition.EXPIRE
+        else effective_status(stored, certificate.valid_until, now)
+    )
     target = apply_transition(current, transition)
     certificate.status = target.value
     certificate.status_reason = reason
@@ -269,7 +310,10 @@ def _transition(
     events.record(
         session,
         events.RegistryEvent(
-            type=EVENT_OF_TRANSITION[transition], at=now, reason=reason, data={"code": certificate.code}
+            type=EVENT_OF_TRANSITION[transition],
+            at=now,
+            reason=reason,
+            data={"code": certificate.code},
         ),
         certificate=certificate,
         actor_id=actor_id,
@@ -287,7 +331,9 @@ def expire_due(session: Session, now: datetime, limit: int = 500) -> list[str]:
     """
     due = session.exec(
         select(Certificate)
-        .where(col(Certificate.status).in_(("valid", "suspended")), col(Certificate.valid_until) <= now)
+        .where(
+            col(Certificate.status).in_(("valid", "suspended")), col(Certificate.valid_until) <= now
+        )
         .order_by(col(Certificate.valid_until))
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -305,7 +351,9 @@ def expire_due(session: Session, now: datetime, limit: int = 500) -> list[str]:
     return [c.code for c in due]
 
 
-def add_holder_domain(session: Session, actor: Actor, code: str, raw: str, now: datetime) -> CertificateDomain:
+def add_holder_domain(
+    session: Session, actor: Actor, code: str, raw: str, now: datetime
+) -> CertificateDomain:
     """The holder declares a domain; it is shown as declared, not as audited."""
     certificate = _holders_certificate(session, actor, code, now)
     domain = normalise_domain(raw)
@@ -318,13 +366,17 @@ def add_holder_domain(session: Session, actor: Actor, code: str, raw: str, now: 
     ).first()
     if existing is not None:
         raise ConflictError(f"{domain} is already covered by certificate {certificate.code}")
-    row = CertificateDomain(certificate_id=certificate.id, domain=domain, source="holder", added_at=now)
+    row = CertificateDomain(
+        certificate_id=pk(certificate), domain=domain, source="holder", added_at=now
+    )
     session.add(row)
     session.flush()
     events.record(
         session,
         events.RegistryEvent(
-            type="certificate.domain_added", at=now, data={"code": certificate.code, "domain": domain}
+            type="certificate.domain_added",
+            at=now,
+            data={"code": certificate.code, "domain": domain},
         ),
         certificate=certificate,
         actor_id=actor.person_id,
@@ -332,7 +384,9 @@ def add_holder_domain(session: Session, actor: Actor, code: str, raw: str, now: 
     return row
 
 
-def remove_holder_domain(session: Session, actor: Actor, code: str, raw: str, now: datetime) -> None:
+def remove_holder_domain(
+    session: Session, actor: Actor, code: str, raw: str, now: datetime
+) -> None:
     """The holder withdraws a domain from the certificate's scope (audited ones too)."""
     certificate = _holders_certificate(session, actor, code, now)
     domain = normalise_domain(raw)
@@ -350,7 +404,9 @@ def remove_holder_domain(session: Session, actor: Actor, code: str, raw: str, no
     events.record(
         session,
         events.RegistryEvent(
-            type="certificate.domain_removed", at=now, data={"code": certificate.code, "domain": domain}
+            type="certificate.domain_removed",
+            at=now,
+            data={"code": certificate.code, "domain": domain},
         ),
         certificate=certificate,
         actor_id=actor.person_id,
@@ -361,9 +417,13 @@ def _holders_certificate(session: Session, actor: Actor, code: str, now: datetim
     actor.require(Role.HOLDER)
     certificate = certificate_by_code(session, code)
     if certificate.organisation_id != actor.organisation_id:
-        raise PermissionDeniedError(f"certificate {certificate.code} belongs to another organisation")
+        raise PermissionDeniedError(
+            f"certificate {certificate.code} belongs to another organisation"
+        )
     if effective_status(CertificateStatus(certificate.status), certificate.valid_until, now) is (
         CertificateStatus.WITHDRAWN
     ):
-        raise ConflictError(f"certificate {certificate.code} is withdrawn; its scope can no longer change")
+        raise ConflictError(
+            f"certificate {certificate.code} is withdrawn; its scope can no longer change"
+        )
     return certificate

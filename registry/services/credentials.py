@@ -46,7 +46,12 @@ def credential_payload(
             "country": organisation.country,
             "registrationNumber": organisation.registration_number,
         },
-        "scheme": {"id": scheme.slug, "name": scheme.name_en, "owner": scheme.owner, "version": version.number},
+        "scheme": {
+            "id": scheme.slug,
+            "name": scheme.name_en,
+            "owner": scheme.owner,
+            "version": version.number,
+        },
         "scope": {"description": scope, "domains": list(domains)},
         "criteria": [
             {"code": f.criterion, "dimension": f.dimension, "method": f.method, "result": f.result}
@@ -81,4 +86,3 @@ def credential_payload(
         "jti": credential_id,
         "iat": int(issued_at.timestamp()),
     }
-

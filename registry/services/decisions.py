@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from registry.db.tables import Decision, Finding
+from registry.db.tables import Decision, Finding, pk
 from registry.domain.assessments import check_certifiable
 from registry.domain.vocabulary import AssessmentType, Role
 from registry.errors import ConflictError, PermissionDeniedError, RuleViolationError
@@ -36,10 +36,13 @@ def decide(
         raise PermissionDeniedError("this assessment belongs to another certification body")
     if assessment.auditor_id == actor.person_id:
         raise RuleViolationError(
-            "four-eyes: the person who audited cannot take the certification decision", rule="four-eyes"
+            "four-eyes: the person who audited cannot take the certification decision",
+            rule="four-eyes",
         )
     if assessment.status != "submitted":
-        raise ConflictError(f"assessment {assessment.public_id} was already decided ({assessment.status})")
+        raise ConflictError(
+            f"assessment {assessment.public_id} was already decided ({assessment.status})"
+        )
     certificate = None
     if data.outcome == "certify":
         results = {
@@ -59,7 +62,7 @@ def decide(
         assessment.status = "refused"
     session.add(assessment)
     decision = Decision(
-        assessment_id=assessment.id,
+        assessment_id=pk(assessment),
         decided_by_id=actor.person_id,
         outcome=data.outcome,
         reason=data.reason,

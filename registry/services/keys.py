@@ -18,7 +18,7 @@ from registry.config import Settings
 from registry.db.tables import SigningKey
 from registry.errors import ConflictError, InvalidInputError, NotFoundError
 from registry.services import events
-from registry.signing import FileKeyStore, KeyRecord, Signer, jwks_document, public_jwk
+from registry.signing import FileKeyStore, KeyRecord, Kid, Signer, jwks_document, public_jwk
 
 CREDENTIAL = "credential"
 
@@ -56,7 +56,11 @@ class KeyRing:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> KeyRing:
-        store = FileKeyStore(Path(settings.keys_dir), resolve_passphrase(settings), kdf_rounds=settings.key_kdf_rounds)
+        store = FileKeyStore(
+            Path(settings.keys_dir),
+            resolve_passphrase(settings),
+            kdf_rounds=settings.key_kdf_rounds,
+        )
         return cls(store)
 
     def _active_row(self, session: Session, role: str) -> SigningKey | None:
@@ -95,10 +99,14 @@ class KeyRing:
             old.status, old.retired_at = "retired", now
             session.add(old)
             session.flush()
-            events.record(session, events.RegistryEvent(type="key.retired", at=now, data=_key_data(old)))
+            events.record(
+                session, events.RegistryEvent(type="key.retired", at=now, data=_key_data(old))
+            )
         return self._add(session, role, now)
 
-    def mark_compromised(self, session: Session, kid: str, at: datetime, now: datetime) -> SigningKey:
+    def mark_compromised(
+        self, session: Session, kid: str, at: datetime, now: datetime
+    ) -> SigningKey:
         """Flag a key as compromised since ``at``; an active key is replaced at once."""
         row = session.exec(select(SigningKey).where(SigningKey.kid == kid)).first()
         if row is None:
@@ -112,14 +120,18 @@ class KeyRing:
         session.add(row)
         session.flush()
         self._loaded.pop(kid, None)
-        events.record(session, events.RegistryEvent(type="key.compromised", at=now, data=_key_data(row)))
+        events.record(
+            session, events.RegistryEvent(type="key.compromised", at=now, data=_key_data(row))
+        )
         if was_active:
             self._add(session, row.role, now)
         return row
 
 
 def key_records(session: Session, role: str = CREDENTIAL) -> list[KeyRecord]:
-    rows = session.exec(select(SigningKey).where(SigningKey.role == role).order_by(col(SigningKey.id))).all()
+    rows = session.exec(
+        select(SigningKey).where(SigningKey.role == role).order_by(col(SigningKey.id))
+    ).all()
     return [key_record(r) for r in rows]
 
 
@@ -129,12 +141,12 @@ def jwks(session: Session) -> dict[str, Any]:
 
 
 def _key_data(row: SigningKey) -> dict[str, Any]:
-    return jwks_document([key_record(row)])["keys"][0]  # type: ignore[no-any-return]
+    return jwks_document([key_record(row)])["keys"][0]
 
 
 def key_record(row: SigningKey) -> KeyRecord:
     return KeyRecord(
-        kid=row.kid,
+        kid=Kid(row.kid),
         x=row.x,
         status=row.status,  # type: ignore[arg-type]
         not_before=row.not_before,

@@ -53,14 +53,18 @@ from registry.services.schemas import (
 
 
 class RegistryService:
-    def __init__(self, settings: Settings, db: Database, keyring: keys.KeyRing, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, settings: Settings, db: Database, keyring: keys.KeyRing, clock: Clock = system_clock
+    ) -> None:
         self.settings = settings
         self.db = db
         self.keyring = keyring
         self.clock = clock
 
     def _issuer(self, session: Session) -> certificates.Issuer:
-        return certificates.Issuer(signer=self.keyring.signer(session), public_url=self.settings.public_url)
+        return certificates.Issuer(
+            signer=self.keyring.signer(session), public_url=self.settings.public_url
+        )
 
     # --- identity ---------------------------------------------------------------------
 
@@ -70,7 +74,9 @@ class RegistryService:
 
     def whoami(self, actor: Actor) -> PersonPublic:
         with self.db.read() as session:
-            return bodies.person_public(session, bodies.person_by_pseudonym(session, actor.pseudonym))
+            return bodies.person_public(
+                session, bodies.person_by_pseudonym(session, actor.pseudonym)
+            )
 
     def issue_token(self, actor: Actor, person_id: str, label: str) -> TokenIssued:
         with self.db.write() as session:
@@ -99,7 +105,9 @@ class RegistryService:
             scheme = schemes.create_scheme(session, actor, data, now)
             return schemes.scheme_public(session, scheme, now)
 
-    def publish_version(self, actor: Actor, slug: str, data: SchemeVersionCreate) -> SchemeVersionPublic:
+    def publish_version(
+        self, actor: Actor, slug: str, data: SchemeVersionCreate
+    ) -> SchemeVersionPublic:
         with self.db.write() as session:
             version = schemes.publish_version(session, actor, slug, data, self.clock())
             return schemes.version_public(session, slug, version.number)
@@ -114,7 +122,9 @@ class RegistryService:
 
     def scheme(self, slug: str) -> SchemePublic:
         with self.db.read() as session:
-            return schemes.scheme_public(session, schemes.scheme_by_slug(session, slug), self.clock())
+            return schemes.scheme_public(
+                session, schemes.scheme_by_slug(session, slug), self.clock()
+            )
 
     def scheme_version(self, slug: str, number: int) -> SchemeVersionPublic:
         with self.db.read() as session:
@@ -124,9 +134,13 @@ class RegistryService:
 
     def register_body(self, actor: Actor, data: BodyCreate) -> BodyPublic:
         with self.db.write() as session:
-            return bodies.body_public(session, bodies.register_body(session, actor, data, self.clock()))
+            return bodies.body_public(
+                session, bodies.register_body(session, actor, data, self.clock())
+            )
 
-    def add_accreditation(self, actor: Actor, slug: str, data: AccreditationCreate) -> AccreditationPublic:
+    def add_accreditation(
+        self, actor: Actor, slug: str, data: AccreditationCreate
+    ) -> AccreditationPublic:
         with self.db.write() as session:
             row = bodies.add_accreditation(session, actor, slug, data, self.clock())
             public = bodies.body_public(session, bodies.body_by_slug(session, slug))
@@ -142,7 +156,9 @@ class RegistryService:
 
     def add_person(self, actor: Actor, slug: str, data: PersonCreate) -> PersonPublic:
         with self.db.write() as session:
-            return bodies.person_public(session, bodies.add_person(session, actor, slug, data, self.clock()))
+            return bodies.person_public(
+                session, bodies.add_person(session, actor, slug, data, self.clock())
+            )
 
     def add_holder_person(self, actor: Actor, country: str, number: str, name: str) -> PersonPublic:
         with self.db.write() as session:
@@ -153,7 +169,9 @@ class RegistryService:
 
     def submit_assessment(self, actor: Actor, data: AssessmentCreate) -> AssessmentPublic:
         with self.db.write() as session:
-            return assessments.assessment_public(session, assessments.submit(session, actor, data, self.clock()))
+            return assessments.assessment_public(
+                session, assessments.submit(session, actor, data, self.clock())
+            )
 
     def assessment(self, actor: Actor, public_id: str) -> AssessmentPublic:
         with self.db.read() as session:
@@ -161,15 +179,23 @@ class RegistryService:
             assessments.visible_to(actor, found)
             return assessments.assessment_public(session, found)
 
-    def assessments(self, actor: Actor, status: str | None, limit: int, cursor: int | None) -> Page[AssessmentPublic]:
+    def assessments(
+        self, actor: Actor, status: str | None, limit: int, cursor: int | None
+    ) -> Page[AssessmentPublic]:
         with self.db.read() as session:
             return assessments.list_for_body(session, actor, status, limit, cursor)
 
     def decide(self, actor: Actor, assessment_id: str, data: DecisionCreate) -> DecisionPublic:
         with self.db.write() as session:
             now = self.clock()
-            decision = decisions.decide(session, self._issuer(session), actor, assessment_id, data, now)
-            certificate = session.get(Certificate, decision.certificate_id) if decision.certificate_id else None
+            decision = decisions.decide(
+                session, self._issuer(session), actor, assessment_id, data, now
+            )
+            certificate = (
+                session.get(Certificate, decision.certificate_id)
+                if decision.certificate_id
+                else None
+            )
             return DecisionPublic(
                 assessment=assessment_id,
                 outcome=decision.outcome,
@@ -180,7 +206,9 @@ class RegistryService:
 
     # --- certificates ------------------------------------------------------------------
 
-    def change_status(self, actor: Actor, code: str, transition: Transition, reason: str) -> CertificatePublic:
+    def change_status(
+        self, actor: Actor, code: str, transition: Transition, reason: str
+    ) -> CertificatePublic:
         with self.db.write() as session:
             now = self.clock()
             certificate = certificates.change_status(session, actor, code, transition, reason, now)

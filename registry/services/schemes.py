@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from registry.db.tables import Certificate, Criterion, Scheme, SchemeVersion
+from registry.db.tables import Certificate, Criterion, Scheme, SchemeVersion, pk
+from registry.domain.vocabulary import Role
 from registry.errors import ConflictError, InvalidInputError, NotFoundError
 from registry.services import events
 from registry.services.auth import Actor
@@ -18,7 +19,6 @@ from registry.services.schemas import (
     SchemeVersionCreate,
     SchemeVersionPublic,
 )
-from registry.domain.vocabulary import Role
 
 
 def create_scheme(session: Session, actor: Actor, data: SchemeCreate, now: datetime) -> Scheme:
@@ -52,7 +52,9 @@ def version_of(session: Session, scheme: Scheme, number: int) -> SchemeVersion:
 def criteria_of(session: Session, version_id: int) -> list[Criterion]:
     return list(
         session.exec(
-            select(Criterion).where(Criterion.version_id == version_id).order_by(col(Criterion.position))
+            select(Criterion)
+            .where(Criterion.version_id == version_id)
+            .order_by(col(Criterion.position))
         )
     )
 
@@ -66,21 +68,30 @@ def publish_version(
     codes = [c.code for c in data.criteria]
     duplicates = sorted({c for c in codes if codes.count(c) > 1})
     if duplicates:
-        raise InvalidInputError(f"criterion codes must be unique in a version; repeated: {', '.join(duplicates)}")
+        raise InvalidInputError(
+            f"criterion codes must be unique in a version; repeated: {', '.join(duplicates)}"
+        )
     if not any(c.mandatory for c in data.criteria):
         raise InvalidInputError("a scheme version needs at least one mandatory criterion")
     latest = session.exec(
         select(func.max(SchemeVersion.number)).where(SchemeVersion.scheme_id == scheme.id)
     ).one()
     version = SchemeVersion(
-        scheme_id=scheme.id, number=(latest or 0) + 1, published_at=now, published_by_id=actor.person_id
+        scheme_id=pk(scheme),
+        number=(latest or 0) + 1,
+        published_at=now,
+        published_by_id=actor.person_id,
     )
     session.add(version)
     session.flush()
     assert version.id is not None
     for position, c in enumerate(data.criteria):
         session.add(
-            Criterion(version_id=version.id, position=position, **{f: getattr(c, f) for f in c.__struct_fields__})
+            Criterion(
+                version_id=version.id,
+                position=position,
+                **{f: getattr(c, f) for f in c.__struct_fields__},
+            )
         )
     session.flush()
     events.record(
@@ -102,7 +113,9 @@ def refuse_version_edit(session: Session, slug: str, number: int) -> None:
     )
 
 
-def _version_public(session: Session, scheme: Scheme, version: SchemeVersion) -> SchemeVersionPublic:
+def _version_public(
+    session: Session, scheme: Scheme, version: SchemeVersion
+) -> SchemeVersionPublic:
     assert version.id is not None
     return SchemeVersionPublic(
         scheme=scheme.slug,
@@ -131,7 +144,9 @@ def version_public(session: Session, slug: str, number: int) -> SchemeVersionPub
 
 def scheme_public(session: Session, scheme: Scheme, now: datetime) -> SchemePublic:
     versions = session.exec(
-        select(SchemeVersion).where(SchemeVersion.scheme_id == scheme.id).order_by(col(SchemeVersion.number))
+        select(SchemeVersion)
+        .where(SchemeVersion.scheme_id == scheme.id)
+        .order_by(col(SchemeVersion.number))
     ).all()
     holders = session.exec(
         select(func.count())
@@ -153,4 +168,7 @@ def scheme_public(session: Session, scheme: Scheme, now: datetime) -> SchemePubl
 
 
 def list_schemes(session: Session, now: datetime) -> list[SchemePublic]:
-    return [scheme_public(session, s, now) for s in session.exec(select(Scheme).order_by(col(Scheme.slug)))]
+    return [
+        scheme_public(session, s, now)
+        for s in session.exec(select(Scheme).order_by(col(Scheme.slug)))
+    ]

@@ -17,10 +17,26 @@ def test_issue_verify_suspend_reinstate_withdraw(world: World) -> None:
     assert certificate["status"] == "valid"
     assert certificate["holder"]["registration_number"] == "12345678"
     assert certificate["scheme"]["slug"] == "webwinkel" and certificate["scheme_version"] == 1
-    assert [f["criterion"] for f in certificate["findings"]] == ["WS-1.1", "WS-2.1", "WS-3.1", "WS-4.1"]
-    assert {f["dimension"] for f in certificate["findings"]} == {"integrity", "competence", "reliability", "benevolence"}
-    assert {d["domain"] for d in certificate["domains"]} == {"www.fietsen.example", "fietsen-outlet.example"}
-    assert certificate["valid_from"].endswith("Z") and certificate["valid_until"] == "2027-06-01T00:00:00Z"
+    assert [f["criterion"] for f in certificate["findings"]] == [
+        "WS-1.1",
+        "WS-2.1",
+        "WS-3.1",
+        "WS-4.1",
+    ]
+    assert {f["dimension"] for f in certificate["findings"]} == {
+        "integrity",
+        "competence",
+        "reliability",
+        "benevolence",
+    }
+    assert {d["domain"] for d in certificate["domains"]} == {
+        "www.fietsen.example",
+        "fietsen-outlet.example",
+    }
+    assert (
+        certificate["valid_from"].endswith("Z")
+        and certificate["valid_until"] == "2027-06-01T00:00:00Z"
+    )
     assert [h["type"] for h in certificate["history"]] == ["issued"]
 
     credential = client.get(f"/api/v1/certificates/{code}/credential")
@@ -34,34 +50,54 @@ def test_issue_verify_suspend_reinstate_withdraw(world: World) -> None:
     assert claims["credentialSubject"]["certificate"] == code
     assert claims["iss"] == claims["issuer"] == "https://registry.test"
     assert "exp" not in claims and "nbf" not in claims
-    assert jwt.get_unverified_header(token) == {"alg": "EdDSA", "typ": "vc+jwt", "cty": "vc", "kid": entry["kid"]}
+    assert jwt.get_unverified_header(token) == {
+        "alg": "EdDSA",
+        "typ": "vc+jwt",
+        "cty": "vc",
+        "kid": entry["kid"],
+    }
     verified = jws.deserialize_compact(token, KeySet.import_key_set(jwks), algorithms=["EdDSA"])
     assert verified.headers()["kid"] == entry["kid"]
 
-    suspended = world.post(f"/api/v1/certificates/{code}/suspend", world.admin, {"reason": "complaints not handled"})
+    suspended = world.post(
+        f"/api/v1/certificates/{code}/suspend", world.admin, {"reason": "complaints not handled"}
+    )
     assert suspended.status_code == 200, suspended.text
     public = client.get(f"/api/v1/certificates/{code}").json()
     assert (public["status"], public["status_reason"]) == ("suspended", "complaints not handled")
 
-    reinstated = world.post(f"/api/v1/certificates/{code}/reinstate", world.admin2, {"reason": "complaints resolved"})
+    reinstated = world.post(
+        f"/api/v1/certificates/{code}/reinstate", world.admin2, {"reason": "complaints resolved"}
+    )
     assert reinstated.status_code == 200
     assert client.get(f"/api/v1/certificates/{code}").json()["status"] == "valid"
 
-    withdrawn = world.post(f"/api/v1/certificates/{code}/withdraw", world.admin, {"reason": "fraud established"})
+    withdrawn = world.post(
+        f"/api/v1/certificates/{code}/withdraw", world.admin, {"reason": "fraud established"}
+    )
     assert withdrawn.status_code == 200
     public = client.get(f"/api/v1/certificates/{code}").json()
     assert (public["status"], public["status_reason"]) == ("withdrawn", "fraud established")
-    assert [h["type"] for h in public["history"]] == ["issued", "suspended", "reinstated", "withdrawn"]
+    assert [h["type"] for h in public["history"]] == [
+        "issued",
+        "suspended",
+        "reinstated",
+        "withdrawn",
+    ]
 
-    again = world.post(f"/api/v1/certificates/{code}/reinstate", world.admin, {"reason": "try to undo"})
+    again = world.post(
+        f"/api/v1/certificates/{code}/reinstate", world.admin, {"reason": "try to undo"}
+    )
     assert again.status_code == 409
     assert "withdrawn" in again.json()["detail"]
 
 
 def test_lists_filter_and_page(world: World) -> None:
     first = world.certify()
-    second = world.certify(organisation={"legal_name": "Boeken B.V.", "registration_number": "87654321"},
-                           domains=["boeken.example"])
+    second = world.certify(
+        organisation={"legal_name": "Boeken B.V.", "registration_number": "87654321"},
+        domains=["boeken.example"],
+    )
     world.post(f"/api/v1/certificates/{second}/suspend", world.admin, {"reason": "audit overdue"})
     client = world.client
 
@@ -70,11 +106,23 @@ def test_lists_filter_and_page(world: World) -> None:
     rest = client.get("/api/v1/certificates", params={"limit": 1, "cursor": page["next"]}).json()
     assert [c["code"] for c in rest["items"]] == [second] and rest["next"] is None
 
-    assert [c["code"] for c in client.get("/api/v1/certificates?status=suspended").json()["items"]] == [second]
-    assert [c["code"] for c in client.get("/api/v1/certificates?status=valid").json()["items"]] == [first]
-    assert [c["code"] for c in client.get("/api/v1/certificates?domain=WWW.Boeken.example").json()["items"]] == [second]
-    assert [c["code"] for c in client.get("/api/v1/certificates?domain=https://fietsen.example/x").json()["items"]] == [first]
-    assert [c["code"] for c in client.get("/api/v1/certificates?organisation=8765.4321").json()["items"]] == [second]
+    assert [
+        c["code"] for c in client.get("/api/v1/certificates?status=suspended").json()["items"]
+    ] == [second]
+    assert [c["code"] for c in client.get("/api/v1/certificates?status=valid").json()["items"]] == [
+        first
+    ]
+    assert [
+        c["code"]
+        for c in client.get("/api/v1/certificates?domain=WWW.Boeken.example").json()["items"]
+    ] == [second]
+    assert [
+        c["code"]
+        for c in client.get("/api/v1/certificates?domain=https://fietsen.example/x").json()["items"]
+    ] == [first]
+    assert [
+        c["code"] for c in client.get("/api/v1/certificates?organisation=8765.4321").json()["items"]
+    ] == [second]
     assert client.get("/api/v1/certificates?scheme=nope").json()["items"] == []
     assert len(client.get("/api/v1/certificates?scheme=webwinkel").json()["items"]) == 2
 
@@ -89,7 +137,9 @@ def test_expiry_follows_the_clock_and_the_sweep_records_it(world: World, clock, 
     code = world.certify()
     valid_until = world.client.get(f"/api/v1/certificates/{code}").json()["valid_until"]
     assert valid_until == "2027-06-01T00:00:00Z"
-    clock.advance(days=364, hours=11, minutes=59, seconds=59)  # one second before midnight, 1 June 2027
+    clock.advance(
+        days=364, hours=11, minutes=59, seconds=59
+    )  # one second before midnight, 1 June 2027
     assert world.client.get(f"/api/v1/certificates/{code}").json()["status"] == "valid"
     clock.advance(seconds=1)  # now == valid_until: expired, before any sweep ran
     public = world.client.get(f"/api/v1/certificates/{code}").json()
@@ -101,7 +151,9 @@ def test_expiry_follows_the_clock_and_the_sweep_records_it(world: World, clock, 
     assert service.expire_due() == []
 
 
-def test_surveillance_adds_history_and_recertification_renews_same_code(world: World, clock) -> None:  # type: ignore[no-untyped-def]
+def test_surveillance_adds_history_and_recertification_renews_same_code(
+    world: World, clock
+) -> None:  # type: ignore[no-untyped-def]
     code = world.certify()
     first_credential = world.client.get(f"/api/v1/certificates/{code}/credential").text
     clock.advance(days=180)
@@ -123,15 +175,29 @@ def test_surveillance_adds_history_and_recertification_renews_same_code(world: W
 
 def test_holder_declares_domains(world: World, service, staff_token: str) -> None:  # type: ignore[no-untyped-def]
     code = world.certify()
-    holder = world.post("/api/v1/organisations/NL/12345678/people", staff_token, {"name": "Henk Holder"}).json()
+    holder = world.post(
+        "/api/v1/organisations/NL/12345678/people", staff_token, {"name": "Henk Holder"}
+    ).json()
     token = world.post(f"/api/v1/people/{holder['id']}/tokens", staff_token, {}).json()["token"]
-    added = world.post(f"/api/v1/certificates/{code}/domains", token, {"domain": "Fietsen-Winkel.example"})
+    added = world.post(
+        f"/api/v1/certificates/{code}/domains", token, {"domain": "Fietsen-Winkel.example"}
+    )
     assert added.status_code == 201 and added.json()["source"] == "holder"
-    domains = {d["domain"]: d["source"] for d in world.client.get(f"/api/v1/certificates/{code}").json()["domains"]}
-    assert domains["fietsen-winkel.example"] == "holder" and domains["www.fietsen.example"] == "audited"
-    removed = world.client.delete(f"/api/v1/certificates/{code}/domains/fietsen-outlet.example", headers=bearer(token))
+    domains = {
+        d["domain"]: d["source"]
+        for d in world.client.get(f"/api/v1/certificates/{code}").json()["domains"]
+    }
+    assert (
+        domains["fietsen-winkel.example"] == "holder"
+        and domains["www.fietsen.example"] == "audited"
+    )
+    removed = world.client.delete(
+        f"/api/v1/certificates/{code}/domains/fietsen-outlet.example", headers=bearer(token)
+    )
     assert removed.status_code == 204
-    history = [h["type"] for h in world.client.get(f"/api/v1/certificates/{code}").json()["history"]]
+    history = [
+        h["type"] for h in world.client.get(f"/api/v1/certificates/{code}").json()["history"]
+    ]
     assert history == ["issued", "domain_added", "domain_removed"]
     other = world.post(f"/api/v1/certificates/{code}/domains", world.admin, {"domain": "x.example"})
     assert other.status_code == 403

@@ -20,7 +20,9 @@ def service(settings: Settings, clock: FakeClock) -> RegistryService:
 
 
 @pytest.fixture
-def client(settings: Settings, clock: FakeClock, service: RegistryService) -> Iterator[TestClient[Any]]:
+def client(
+    settings: Settings, clock: FakeClock, service: RegistryService
+) -> Iterator[TestClient[Any]]:
     app = create_app(settings, clock=clock, keyring=service.keyring)
     with TestClient(app) as test_client:
         yield test_client

@@ -39,7 +39,9 @@ def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     return values
 
 
-def test_token_create_prints_a_working_staff_token(env: dict[str, str], settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+def test_token_create_prints_a_working_staff_token(
+    env: dict[str, str], settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["init"]) == 0
     capsys.readouterr()
     assert main(["token", "create", "--role", "staff", "--name", "Operator"]) == 0
@@ -50,7 +52,9 @@ def test_token_create_prints_a_working_staff_token(env: dict[str, str], settings
     assert main(["token", "create", "--role", "auditor"]) != 0
 
 
-def test_demo_then_verify_offline(env: dict[str, str], settings: Settings, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_demo_then_verify_offline(
+    env: dict[str, str], settings: Settings, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     assert main(["demo"]) == 0
     assert "38 certificates" in capsys.readouterr().out
     service = open_registry(settings)
@@ -60,7 +64,11 @@ def test_demo_then_verify_offline(env: dict[str, str], settings: Settings, capsy
     }
     assert all(count >= 3 for count in statuses.values()), statuses
     assert sum(statuses.values()) == 38
-    renewed = [c for c in service.certificates(limit=200).items if any(h.type == "renewed" for h in c.history)]
+    renewed = [
+        c
+        for c in service.certificates(limit=200).items
+        if any(h.type == "renewed" for h in c.history)
+    ]
     assert len(renewed) >= 2
 
     assert main(["demo"]) == 0
@@ -79,7 +87,9 @@ def test_demo_then_verify_offline(env: dict[str, str], settings: Settings, capsy
     assert "signature" in capsys.readouterr().err
 
 
-def test_rotate_keeps_offline_verification(env: dict[str, str], settings: Settings, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_rotate_keeps_offline_verification(
+    env: dict[str, str], settings: Settings, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     assert main(["demo"]) == 0
     service = open_registry(settings)
     code = service.certificates(status="valid", limit=1).items[0].code
@@ -111,14 +121,18 @@ def test_serve_answers_over_http(env: dict[str, str], settings: Settings) -> Non
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/healthz", timeout=2
+                ) as response:
                     assert response.read() == b"ok\n"
                     break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise AssertionError("registry serve did not answer /healthz") from None
                 time.sleep(0.2)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/.well-known/jwks.json", timeout=5) as response:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/.well-known/jwks.json", timeout=5
+        ) as response:
             assert len(json.load(response)["keys"]) == 1
     finally:
         process.terminate()

@@ -31,7 +31,9 @@ def _verify_with_pyjwt(token: str, jwks: dict[str, Any]) -> dict[str, Any]:
     return claims
 
 
-def test_rotation_keeps_old_credentials_verifiable(world: World, service: RegistryService, clock: FakeClock) -> None:
+def test_rotation_keeps_old_credentials_verifiable(
+    world: World, service: RegistryService, clock: FakeClock
+) -> None:
     client: TestClient[Any] = world.client
     old_code = world.certify()
     old_token = client.get(f"/api/v1/certificates/{old_code}/credential").text
@@ -40,7 +42,9 @@ def test_rotation_keeps_old_credentials_verifiable(world: World, service: Regist
     clock.advance(days=1)
     new_kid = service.rotate_keys()
     assert new_kid != old_kid
-    new_code = world.certify(organisation={"legal_name": "Nieuw B.V.", "registration_number": "11112222"})
+    new_code = world.certify(
+        organisation={"legal_name": "Nieuw B.V.", "registration_number": "11112222"}
+    )
     new_token = client.get(f"/api/v1/certificates/{new_code}/credential").text
     assert jwt.get_unverified_header(new_token)["kid"] == new_kid
 
@@ -55,7 +59,9 @@ def test_rotation_keeps_old_credentials_verifiable(world: World, service: Regist
     assert verify_credential(old_token, records).key_status == "retired"
 
 
-def test_compromised_key_is_refused_by_the_registry_checks(world: World, service: RegistryService, clock: FakeClock) -> None:
+def test_compromised_key_is_refused_by_the_registry_checks(
+    world: World, service: RegistryService, clock: FakeClock
+) -> None:
     code = world.certify()
     token = world.client.get(f"/api/v1/certificates/{code}/credential").text
     kid = jwt.get_unverified_header(token)["kid"]
@@ -66,7 +72,9 @@ def test_compromised_key_is_refused_by_the_registry_checks(world: World, service
     jwks = world.client.get("/.well-known/jwks.json").json()
     entry = next(k for k in jwks["keys"] if k["kid"] == kid)
     assert entry["status"] == "compromised" and entry["compromised_at"] == "2026-06-03T00:00:00Z"
-    assert sum(k["status"] == "active" for k in jwks["keys"]) == 1, "a replacement key is active at once"
+    assert sum(k["status"] == "active" for k in jwks["keys"]) == 1, (
+        "a replacement key is active at once"
+    )
     with pytest.raises(CompromisedKeyError, match="compromised"):
         verify_credential(token, parse_jwks(jwks))
     # logged before the compromise: still acceptable to the registry's own checks
@@ -83,7 +91,14 @@ def test_unknown_key_and_flipped_byte_are_refused(world: World) -> None:
         _verify_with_pyjwt(f"{header}.{flipped}.{signature}", jwks)
     stranger = Ed25519Signer.generate()
     strangers_jwks = jwks_document(
-        [KeyRecord(kid=stranger.kid, x=public_jwk(stranger.public_key())["x"], status="active", not_before=datetime(2026, 1, 1, tzinfo=UTC))]
+        [
+            KeyRecord(
+                kid=stranger.kid,
+                x=public_jwk(stranger.public_key())["x"],
+                status="active",
+                not_before=datetime(2026, 1, 1, tzinfo=UTC),
+            )
+        ]
     )
     with pytest.raises(UnknownKeyError, match="unknown key"):
         verify_credential(token, parse_jwks(strangers_jwks))

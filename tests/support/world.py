@@ -9,17 +9,46 @@ from typing import Any
 from litestar.testing import TestClient
 
 CRITERIA = [
-    {"code": "WS-1.1", "title_nl": "Identiteit", "title_en": "Identity", "checked_nl": "KvK en adres op de site.",
-     "checked_en": "Chamber of Commerce number and address on the site.", "method": "document_review",
-     "dimension": "integrity", "mandatory": True},
-    {"code": "WS-2.1", "title_nl": "Veilige betaling", "title_en": "Secure payment", "checked_nl": "TLS en betaalprovider.",
-     "checked_en": "TLS and payment provider.", "method": "technical_test", "dimension": "competence", "mandatory": True},
-    {"code": "WS-3.1", "title_nl": "Levering", "title_en": "Delivery", "checked_nl": "Proefbestelling op tijd geleverd.",
-     "checked_en": "Test order delivered on time.", "method": "mystery_shopping", "dimension": "reliability",
-     "mandatory": True},
-    {"code": "WS-4.1", "title_nl": "Klachten", "title_en": "Complaints", "checked_nl": "Klanttevredenheid over klachten.",
-     "checked_en": "Customer satisfaction with complaint handling.", "method": "customer_survey",
-     "dimension": "benevolence", "mandatory": False},
+    {
+        "code": "WS-1.1",
+        "title_nl": "Identiteit",
+        "title_en": "Identity",
+        "checked_nl": "KvK en adres op de site.",
+        "checked_en": "Chamber of Commerce number and address on the site.",
+        "method": "document_review",
+        "dimension": "integrity",
+        "mandatory": True,
+    },
+    {
+        "code": "WS-2.1",
+        "title_nl": "Veilige betaling",
+        "title_en": "Secure payment",
+        "checked_nl": "TLS en betaalprovider.",
+        "checked_en": "TLS and payment provider.",
+        "method": "technical_test",
+        "dimension": "competence",
+        "mandatory": True,
+    },
+    {
+        "code": "WS-3.1",
+        "title_nl": "Levering",
+        "title_en": "Delivery",
+        "checked_nl": "Proefbestelling op tijd geleverd.",
+        "checked_en": "Test order delivered on time.",
+        "method": "mystery_shopping",
+        "dimension": "reliability",
+        "mandatory": True,
+    },
+    {
+        "code": "WS-4.1",
+        "title_nl": "Klachten",
+        "title_en": "Complaints",
+        "checked_nl": "Klanttevredenheid over klachten.",
+        "checked_en": "Customer satisfaction with complaint handling.",
+        "method": "customer_survey",
+        "dimension": "benevolence",
+        "mandatory": False,
+    },
 ]
 
 
@@ -48,14 +77,22 @@ class World:
             "type": "initial",
             "scheme": "webwinkel",
             "scheme_version": 1,
-            "organisation": {"legal_name": "Fietsen B.V.", "country": "NL", "registration_number": "12345678"},
+            "organisation": {
+                "legal_name": "Fietsen B.V.",
+                "country": "NL",
+                "registration_number": "12345678",
+            },
             "audit_start": str(self.today - timedelta(days=10)),
             "audit_end": str(self.today - timedelta(days=8)),
             "scope": "Online sales of bicycles",
             "domains": ["https://www.fietsen.example/shop", "fietsen-outlet.example"],
             "findings": [
-                {"criterion": c["code"], "result": "conforming", "evidence_summary": "seen",
-                 "evidence_digests": ["ab" * 32]}
+                {
+                    "criterion": c["code"],
+                    "result": "conforming",
+                    "evidence_summary": "seen",
+                    "evidence_digests": ["ab" * 32],
+                }
                 for c in CRITERIA
             ],
         }
@@ -67,7 +104,9 @@ class World:
         submitted = self.post("/api/v1/assessments", self.auditor, self.assessment(**overrides))
         assert submitted.status_code == 201, submitted.text
         decided = self.post(
-            f"/api/v1/assessments/{submitted.json()['id']}/decision", self.admin, {"outcome": "certify"}
+            f"/api/v1/assessments/{submitted.json()['id']}/decision",
+            self.admin,
+            {"outcome": "certify"},
         )
         assert decided.status_code == 201, decided.text
         code: str = decided.json()["certificate"]
@@ -81,29 +120,93 @@ def build_world(client: TestClient[Any], staff_token: str) -> World:
         assert response.status_code in (200, 201), response.text
         return response.json()
 
-    ok(world.post("/api/v1/schemes", staff_token, {
-        "slug": "webwinkel", "name_nl": "Webwinkel Keur", "name_en": "Web Shop Label", "owner": "Stichting Keur",
-        "audited_by_nl": "Geaccrediteerde instellingen", "audited_by_en": "Accredited bodies",
-        "max_validity_months": 12,
-    }))
+    ok(
+        world.post(
+            "/api/v1/schemes",
+            staff_token,
+            {
+                "slug": "webwinkel",
+                "name_nl": "Webwinkel Keur",
+                "name_en": "Web Shop Label",
+                "owner": "Stichting Keur",
+                "audited_by_nl": "Geaccrediteerde instellingen",
+                "audited_by_en": "Accredited bodies",
+                "max_validity_months": 12,
+            },
+        )
+    )
     ok(world.post("/api/v1/schemes/webwinkel/versions", staff_token, {"criteria": CRITERIA}))
-    ok(world.post("/api/v1/bodies", staff_token, {"slug": "keurcontrole", "name": "Keurcontrole B.V.",
-                                                   "website": "https://keurcontrole.example"}))
-    ok(world.post("/api/v1/bodies/keurcontrole/accreditations", staff_token, {
-        "accrediting_body": "Raad voor Accreditatie", "registration_number": "C 123",
-        "valid_from": "2025-01-01", "valid_until": "2029-12-31", "schemes": ["webwinkel"],
-    }))
-    admin = ok(world.post("/api/v1/bodies/keurcontrole/people", staff_token, {"name": "Anna Admin", "role": "body_admin"}))
+    ok(
+        world.post(
+            "/api/v1/bodies",
+            staff_token,
+            {
+                "slug": "keurcontrole",
+                "name": "Keurcontrole B.V.",
+                "website": "https://keurcontrole.example",
+            },
+        )
+    )
+    ok(
+        world.post(
+            "/api/v1/bodies/keurcontrole/accreditations",
+            staff_token,
+            {
+                "accrediting_body": "Raad voor Accreditatie",
+                "registration_number": "C 123",
+                "valid_from": "2025-01-01",
+                "valid_until": "2029-12-31",
+                "schemes": ["webwinkel"],
+            },
+        )
+    )
+    admin = ok(
+        world.post(
+            "/api/v1/bodies/keurcontrole/people",
+            staff_token,
+            {"name": "Anna Admin", "role": "body_admin"},
+        )
+    )
     world.admin_person = admin["id"]
-    world.admin = ok(world.post(f"/api/v1/people/{admin['id']}/tokens", staff_token, {"label": "t"}))["token"]
-    admin2 = ok(world.post("/api/v1/bodies/keurcontrole/people", world.admin, {"name": "Bert Admin", "role": "body_admin"}))
+    world.admin = ok(
+        world.post(f"/api/v1/people/{admin['id']}/tokens", staff_token, {"label": "t"})
+    )["token"]
+    admin2 = ok(
+        world.post(
+            "/api/v1/bodies/keurcontrole/people",
+            world.admin,
+            {"name": "Bert Admin", "role": "body_admin"},
+        )
+    )
     world.admin2 = ok(world.post(f"/api/v1/people/{admin2['id']}/tokens", world.admin, {}))["token"]
-    auditor = ok(world.post("/api/v1/bodies/keurcontrole/people", world.admin, {"name": "Carla Auditor", "role": "auditor"}))
+    auditor = ok(
+        world.post(
+            "/api/v1/bodies/keurcontrole/people",
+            world.admin,
+            {"name": "Carla Auditor", "role": "auditor"},
+        )
+    )
     world.auditor_person = auditor["id"]
-    world.auditor = ok(world.post(f"/api/v1/people/{auditor['id']}/tokens", world.admin, {}))["token"]
-    tied = ok(world.post("/api/v1/bodies/keurcontrole/people", world.admin, {
-        "name": "Dirk Auditor", "role": "auditor",
-        "affiliations": [{"registration_number": "1234 5678", "description": "brother-in-law is director"}],
-    }))
-    world.auditor_affiliated = ok(world.post(f"/api/v1/people/{tied['id']}/tokens", world.admin, {}))["token"]
+    world.auditor = ok(world.post(f"/api/v1/people/{auditor['id']}/tokens", world.admin, {}))[
+        "token"
+    ]
+    tied = ok(
+        world.post(
+            "/api/v1/bodies/keurcontrole/people",
+            world.admin,
+            {
+                "name": "Dirk Auditor",
+                "role": "auditor",
+                "affiliations": [
+                    {
+                        "registration_number": "1234 5678",
+                        "description": "brother-in-law is director",
+                    }
+                ],
+            },
+        )
+    )
+    world.auditor_affiliated = ok(
+        world.post(f"/api/v1/people/{tied['id']}/tokens", world.admin, {})
+    )["token"]
     return world

@@ -9,7 +9,6 @@ REGISTRY_TEST_STRICT=1 makes their absence a failure.
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import shutil
@@ -259,12 +258,17 @@ def _go_env(tmp: Path) -> dict[str, str] | str:
     return env
 
 
-def _run_go(tmp: Path, request: dict[str, Any]) -> dict[str, Any]:
-    env = _go_env(tmp)
+@pytest.fixture(scope="module")
+def go_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    env = _go_env(tmp_path_factory.mktemp("go"))
     if isinstance(env, str):
         if os.environ.get("REGISTRY_TEST_STRICT") == "1":
             pytest.fail(f"REGISTRY_TEST_STRICT=1 but {env}")
         pytest.skip(env)
+    return env
+
+
+def _run_go(env: dict[str, str], tmp: Path, request: dict[str, Any]) -> dict[str, Any]:
     source = tmp / "interop" / "main.go"
     source.parent.mkdir(parents=True, exist_ok=True)
     source.write_text(GO_PROGRAM)
@@ -292,7 +296,7 @@ def tree() -> MemoryTree:
     return MemoryTree(f"go interop entry {i}".encode() for i in range(SIZE))
 
 
-def test_go_agrees(tree: MemoryTree, tmp_path: Path) -> None:
+def test_go_agrees(go_env: dict[str, str], tree: MemoryTree, tmp_path: Path) -> None:
     private = Ed25519PrivateKey.generate()
     public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     signer = Ed25519NoteSigner(ORIGIN, public, private.sign)
@@ -329,7 +333,7 @@ def test_go_agrees(tree: MemoryTree, tmp_path: Path) -> None:
             tree.leaf(65_537),
             65_538,
             SIZE,
-            [Hash(base64.b64decode(p)) for p in inclusion[-1]["proof"]],
+            tree.prove(65_537, SIZE),
             tree.root(),
         )
 
@@ -353,6 +357,7 @@ def test_go_agrees(tree: MemoryTree, tmp_path: Path) -> None:
     paths = [t.path for t in tiles] + ["tile/0/x001/x234/067.p/9", "tile/0/x000/001"]
 
     result = _run_go(
+        go_env,
         tmp_path,
         {
             "vkey": signer.verifier.vkey(),

@@ -8,6 +8,7 @@ import pytest
 
 from registry.tlog import (
     Coord,
+    LeafHash,
     MemoryHashStore,
     append_nodes,
     consistency_proof,
@@ -78,7 +79,7 @@ def test_root_reads_one_hash_per_set_bit(store: CountingStore, size: int) -> Non
 
 def test_append_reads_only_left_siblings(store: CountingStore) -> None:
     store.reset()
-    nodes = append_nodes(SIZE - 1, store.inner.hashes[(0, SIZE - 1)], store)
+    nodes = append_nodes(SIZE - 1, LeafHash(store.inner.hashes[(0, SIZE - 1)]), store)
     assert store.calls == 1
     assert store.reads == 16  # leaf 65535 completes 16 subtrees, one left sibling each
     assert len(nodes) == 17

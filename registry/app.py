@@ -22,6 +22,7 @@ from registry.api.bodies import BodyController, PeopleController
 from registry.api.certificates import CertificateController
 from registry.api.deps import provide_actor, provide_registry
 from registry.api.schemes import SchemeController
+from registry.api.transparency import LogApiController, LogFilesController
 from registry.config import Settings
 from registry.db.database import Database
 from registry.errors import ErrorKind, RegistryError
@@ -178,6 +179,8 @@ def create_app(
             PeopleController,
             AssessmentController,
             CertificateController,
+            LogFilesController,
+            LogApiController,
         ],
         dependencies={
             "registry": Provide(provide_registry, sync_to_thread=False),

@@ -65,6 +65,16 @@ class CertificateController(Controller):
         """The signed credential, a compact JWS, exactly as signed."""
         return Response(registry.credential(code).encode("ascii"), media_type=VC_JWT)
 
+    @get(
+        "/{code:str}/proof",
+        operation_id="GetCertificateProof",
+        media_type="text/plain",
+        sync_to_thread=True,
+    )
+    def get_proof(self, registry: RegistryService, code: str) -> Response[bytes]:
+        """The C2SP tlog-proof bundle of the entry carrying the current credential, for offline checks."""
+        return Response(registry.certificate_proof(code), media_type="text/plain; charset=utf-8")
+
     @post(
         "/{code:str}/suspend",
         operation_id="SuspendCertificate",

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Protocol
 
-from sqlalchemy import Column, Text, UniqueConstraint
+import sqlalchemy as sa
+from sqlalchemy import BigInteger, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from registry.db.types import UTCDateTime
@@ -250,6 +251,9 @@ class CertificateEvent(SQLModel, table=True):
     actor_id: int | None = Field(default=None, foreign_key="person.id")
     assessment_id: int | None = Field(default=None, foreign_key="assessment.id")
     data: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON of public details
+    log_index: int | None = Field(
+        default=None, sa_column=Column(BigInteger, nullable=True, index=True)
+    )
 
 
 class SigningKey(SQLModel, table=True):
@@ -274,3 +278,35 @@ class RegistryMeta(SQLModel, table=True):
 
     key: str = Field(max_length=64, primary_key=True)
     value: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class LogEntry(SQLModel, table=True):
+    """One leaf of the transparency log: the exact bytes that were hashed."""
+
+    __tablename__ = "log_entry"
+
+    idx: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    type: str = Field(max_length=40, index=True)
+    created_at: datetime = _instant()
+
+
+class LogNode(SQLModel, table=True):
+    """The hash of a full subtree ``(level, index)``; level 0 holds the leaf hashes."""
+
+    __tablename__ = "log_node"
+
+    level: int = Field(sa_column=Column(sa.SmallInteger, primary_key=True, autoincrement=False))
+    index: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    hash: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class LogCheckpoint(SQLModel, table=True):
+    """Every signed checkpoint, kept so that any size's root can be shown signed."""
+
+    __tablename__ = "log_checkpoint"
+
+    size: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    root_hash: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    note: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _instant()

@@ -108,6 +108,7 @@ def certificate_public(
                 reason=event.reason,
                 assessment=assessment.public_id if assessment else None,
                 assessment_type=assessment.type if assessment else None,
+                log_index=event.log_index,
             )
             for event, assessment in history_rows
         ],

@@ -1,7 +1,7 @@
 """The one place every registry event passes through.
 
-A certificate's event becomes a row of its public history; every event (certificate,
-scheme, body, key) is handed to the journal, which is the transparency log's entry point.
+Every event (certificate, scheme, body, key) becomes an entry of the transparency log;
+a certificate's event also becomes a row of its public history, which knows its entry.
 Callers record the event in the same transaction as the change it describes, so that a
 change without its event cannot be committed.
 """
@@ -17,6 +17,7 @@ import rfc8785
 from sqlmodel import Session
 
 from registry.db.tables import Certificate, CertificateEvent
+from registry.services import journal
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,13 @@ def record(
     actor_id: int | None = None,
     assessment_id: int | None = None,
 ) -> CertificateEvent | None:
-    """Record ``event``; for a certificate also its history row, which is returned."""
+    """Append ``event`` to the log; for a certificate also write its history row.
+
+    Returns the history row (None for registry-wide events). Raises InvalidInputError
+    when the entry would exceed the log's size limit: the change then does not happen.
+    """
+    entry = journal.encode_entry(event.type, event.at, event.reason, event.data)
+    log_index = journal.append(session, entry, event.type, event.at)
     history: CertificateEvent | None = None
     if certificate is not None:
         assert certificate.id is not None, "certificate must be flushed before its event"
@@ -49,6 +56,7 @@ def record(
             actor_id=actor_id,
             assessment_id=assessment_id,
             data=rfc8785.dumps(dict(event.data)).decode("utf-8"),
+            log_index=log_index,
         )
         session.add(history)
         session.flush()

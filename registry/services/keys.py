@@ -19,8 +19,10 @@ from registry.db.tables import SigningKey
 from registry.errors import ConflictError, InvalidInputError, NotFoundError
 from registry.services import events
 from registry.signing import FileKeyStore, KeyRecord, Kid, Signer, jwks_document, public_jwk
+from registry.tlog import Ed25519NoteSigner
 
 CREDENTIAL = "credential"
+LOG = "log"
 
 
 def resolve_passphrase(settings: Settings) -> bytes:
@@ -92,6 +94,11 @@ class KeyRing:
         events.record(session, events.RegistryEvent(type="key.added", at=now, data=_key_data(row)))
         return row
 
+    def note_signer(self, session: Session, origin: str) -> Ed25519NoteSigner:
+        """The log key as a C2SP signed-note signer named after the log's origin."""
+        signer = self.signer(session, LOG)
+        return Ed25519NoteSigner(origin, signer.public_key().public_bytes_raw(), signer.sign)
+
     def rotate(self, session: Session, now: datetime, role: str = CREDENTIAL) -> SigningKey:
         """Publish a new key and retire the old one; the old stays in the JWKS forever."""
         old = self._active_row(session, role)
@@ -141,7 +148,7 @@ def jwks(session: Session) -> dict[str, Any]:
 
 
 def _key_data(row: SigningKey) -> dict[str, Any]:
-    return jwks_document([key_record(row)])["keys"][0]
+    return {"role": row.role, **jwks_document([key_record(row)])["keys"][0]}
 
 
 def key_record(row: SigningKey) -> KeyRecord:

@@ -8,6 +8,8 @@ no row leaves it.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,9 @@ from registry.services import (
     certificate_views,
     certificates,
     decisions,
+    journal,
     keys,
+    log_views,
     schemes,
 )
 from registry.services.auth import Actor
@@ -38,9 +42,12 @@ from registry.services.schemas import (
     BodyCreate,
     BodyPublic,
     CertificatePublic,
+    ConsistencyProof,
     CoveredDomain,
     DecisionCreate,
     DecisionPublic,
+    InclusionProof,
+    LogEntryPublic,
     Page,
     PersonCreate,
     PersonPublic,
@@ -61,6 +68,22 @@ class RegistryService:
         self.keyring = keyring
         self.clock = clock
 
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """One use case's transaction; if it appended to the log, sign a checkpoint after commit."""
+        with self.db.write() as session:
+            yield session
+            appended = session.info.get(journal.APPENDED, False)
+        if appended:
+            self.sign_checkpoint()
+
+    def sign_checkpoint(self) -> int:
+        """Sign the log's head (a no-op when nothing new); returns the signed size."""
+        with self.db.write() as session:
+            signer = self.keyring.note_signer(session, journal.origin(session))
+            checkpoint = journal.sign_checkpoint(session, signer, self.clock())
+            return checkpoint.size if checkpoint is not None else 0
+
     def _issuer(self, session: Session) -> certificates.Issuer:
         return certificates.Issuer(
             signer=self.keyring.signer(session), public_url=self.settings.public_url
@@ -79,19 +102,19 @@ class RegistryService:
             )
 
     def issue_token(self, actor: Actor, person_id: str, label: str) -> TokenIssued:
-        with self.db.write() as session:
+        with self._write() as session:
             person = bodies.person_by_pseudonym(session, person_id)
             row, plain = auth.issue_token_for(session, actor, person, label, self.clock())
             assert row.id is not None
             return TokenIssued(id=row.id, token=plain, role=row.role, person=person.pseudonym)
 
     def revoke_token(self, actor: Actor, token_id: int) -> None:
-        with self.db.write() as session:
+        with self._write() as session:
             auth.revoke_token(session, actor, token_id, self.clock())
 
     def create_staff_token(self, name: str, label: str = "command line") -> TokenIssued:
         """A new staff person and token: the way in for a new installation (CLI only)."""
-        with self.db.write() as session:
+        with self._write() as session:
             person = bodies.add_staff_person(session, name, self.clock())
             row, plain = auth.issue_token(session, person, label, self.clock())
             assert row.id is not None
@@ -100,7 +123,7 @@ class RegistryService:
     # --- schemes ----------------------------------------------------------------------
 
     def create_scheme(self, actor: Actor, data: SchemeCreate) -> SchemePublic:
-        with self.db.write() as session:
+        with self._write() as session:
             now = self.clock()
             scheme = schemes.create_scheme(session, actor, data, now)
             return schemes.scheme_public(session, scheme, now)
@@ -108,7 +131,7 @@ class RegistryService:
     def publish_version(
         self, actor: Actor, slug: str, data: SchemeVersionCreate
     ) -> SchemeVersionPublic:
-        with self.db.write() as session:
+        with self._write() as session:
             version = schemes.publish_version(session, actor, slug, data, self.clock())
             return schemes.version_public(session, slug, version.number)
 
@@ -133,7 +156,7 @@ class RegistryService:
     # --- bodies and people -------------------------------------------------------------
 
     def register_body(self, actor: Actor, data: BodyCreate) -> BodyPublic:
-        with self.db.write() as session:
+        with self._write() as session:
             return bodies.body_public(
                 session, bodies.register_body(session, actor, data, self.clock())
             )
@@ -141,7 +164,7 @@ class RegistryService:
     def add_accreditation(
         self, actor: Actor, slug: str, data: AccreditationCreate
     ) -> AccreditationPublic:
-        with self.db.write() as session:
+        with self._write() as session:
             row = bodies.add_accreditation(session, actor, slug, data, self.clock())
             public = bodies.body_public(session, bodies.body_by_slug(session, slug))
             return next(a for a in public.accreditations if a.id == row.id)
@@ -155,20 +178,20 @@ class RegistryService:
             return bodies.body_public(session, bodies.body_by_slug(session, slug))
 
     def add_person(self, actor: Actor, slug: str, data: PersonCreate) -> PersonPublic:
-        with self.db.write() as session:
+        with self._write() as session:
             return bodies.person_public(
                 session, bodies.add_person(session, actor, slug, data, self.clock())
             )
 
     def add_holder_person(self, actor: Actor, country: str, number: str, name: str) -> PersonPublic:
-        with self.db.write() as session:
+        with self._write() as session:
             person = bodies.add_holder_person(session, actor, country, number, name, self.clock())
             return bodies.person_public(session, person)
 
     # --- assessments and decisions -------------------------------------------------------
 
     def submit_assessment(self, actor: Actor, data: AssessmentCreate) -> AssessmentPublic:
-        with self.db.write() as session:
+        with self._write() as session:
             return assessments.assessment_public(
                 session, assessments.submit(session, actor, data, self.clock())
             )
@@ -186,7 +209,7 @@ class RegistryService:
             return assessments.list_for_body(session, actor, status, limit, cursor)
 
     def decide(self, actor: Actor, assessment_id: str, data: DecisionCreate) -> DecisionPublic:
-        with self.db.write() as session:
+        with self._write() as session:
             now = self.clock()
             decision = decisions.decide(
                 session, self._issuer(session), actor, assessment_id, data, now
@@ -209,22 +232,22 @@ class RegistryService:
     def change_status(
         self, actor: Actor, code: str, transition: Transition, reason: str
     ) -> CertificatePublic:
-        with self.db.write() as session:
+        with self._write() as session:
             now = self.clock()
             certificate = certificates.change_status(session, actor, code, transition, reason, now)
             return certificate_views.certificate_public(session, certificate, now)
 
     def expire_due(self) -> list[str]:
-        with self.db.write() as session:
+        with self._write() as session:
             return certificates.expire_due(session, self.clock())
 
     def add_domain(self, actor: Actor, code: str, domain: str) -> CoveredDomain:
-        with self.db.write() as session:
+        with self._write() as session:
             row = certificates.add_holder_domain(session, actor, code, domain, self.clock())
             return CoveredDomain(domain=row.domain, source="holder", added_at=row.added_at)
 
     def remove_domain(self, actor: Actor, code: str, domain: str) -> None:
-        with self.db.write() as session:
+        with self._write() as session:
             certificates.remove_holder_domain(session, actor, code, domain, self.clock())
 
     def certificate(self, code: str) -> CertificatePublic:
@@ -239,6 +262,36 @@ class RegistryService:
         with self.db.read() as session:
             return certificate_views.credential_of(session, code)
 
+    # --- transparency log ---------------------------------------------------------------
+
+    def log_checkpoint(self) -> str:
+        with self.db.read() as session:
+            return log_views.published(session).note
+
+    def log_vkey(self) -> str:
+        with self.db.read() as session:
+            return log_views.vkey(session)
+
+    def log_entries(self, start: int, end: int) -> Page[LogEntryPublic]:
+        with self.db.read() as session:
+            return log_views.entries(session, start, end)
+
+    def inclusion_proof(self, index: int, tree_size: int) -> InclusionProof:
+        with self.db.read() as session:
+            return log_views.inclusion(session, index, tree_size)
+
+    def consistency_proof(self, first: int, second: int) -> ConsistencyProof:
+        with self.db.read() as session:
+            return log_views.consistency(session, first, second)
+
+    def log_tile(self, path: str) -> tuple[bytes, bool]:
+        with self.db.read() as session:
+            return log_views.tile(session, path)
+
+    def certificate_proof(self, code: str) -> bytes:
+        with self.db.read() as session:
+            return log_views.certificate_proof(session, code)
+
     # --- keys -----------------------------------------------------------------------------
 
     def jwks(self) -> dict[str, Any]:
@@ -246,19 +299,23 @@ class RegistryService:
             return keys.jwks(session)
 
     def ensure_keys(self) -> str:
+        """Fix the log's origin and make the log and credential keys when missing."""
         with self.db.write() as session:
+            journal.ensure_origin(session, self.settings.public_host, self.settings.log_origin)
+            self.keyring.ensure(session, self.clock(), keys.LOG)
             kid = self.keyring.ensure(session, self.clock()).kid
+        self.sign_checkpoint()
         self._write_jwks_copy()
         return kid
 
     def rotate_keys(self) -> str:
-        with self.db.write() as session:
+        with self._write() as session:
             kid = self.keyring.rotate(session, self.clock()).kid
         self._write_jwks_copy()
         return kid
 
     def mark_compromised(self, kid: str, at: datetime) -> None:
-        with self.db.write() as session:
+        with self._write() as session:
             self.keyring.mark_compromised(session, kid, at, self.clock())
         self._write_jwks_copy()
 

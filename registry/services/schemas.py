@@ -294,6 +294,7 @@ class HistoryItem(Output, kw_only=True):
     reason: str
     assessment: str | None = None
     assessment_type: str | None = None
+    log_index: int | None = None
 
 
 class CertificatePublic(Output, kw_only=True):
@@ -314,6 +315,34 @@ class CertificatePublic(Output, kw_only=True):
     findings: list[FindingPublic]
     history: list[HistoryItem]
     credential_kid: str
+
+
+# --- transparency log -------------------------------------------------------------------
+
+
+class InclusionProof(Output, kw_only=True):
+    """RFC 9162 inclusion proof; hashes in standard base64, ``checkpoint`` the latest signed one."""
+
+    index: int
+    tree_size: int
+    leaf_hash: str
+    hashes: list[str]
+    checkpoint: str
+
+
+class ConsistencyProof(Output, kw_only=True):
+    first: int
+    second: int
+    hashes: list[str]
+    checkpoint: str
+
+
+class LogEntryPublic(Output, kw_only=True):
+    """One entry; ``entry`` is its exact text (RFC 8785 JSON), the bytes of the leaf."""
+
+    index: int
+    leaf_hash: str
+    entry: str
 
 
 class Page(Output, Generic[T], kw_only=True):

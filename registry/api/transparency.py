@@ -1,0 +1,86 @@
+"""The transparency log over HTTP: C2SP files under /log/, JSON proofs under /api/v1/log/."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, MediaType, Response, get
+from litestar.params import Parameter
+
+from registry.services.registry import RegistryService
+from registry.services.schemas import ConsistencyProof, InclusionProof, LogEntryPublic, Page
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+SHORT = "public, max-age=5"
+TEXT = "text/plain; charset=utf-8"
+
+
+class LogFilesController(Controller):
+    """What C2SP clients fetch: the checkpoint, the verifier key and the tiles."""
+
+    path = "/log"
+    tags = ("log",)
+
+    @get("/checkpoint", operation_id="GetCheckpoint", media_type=TEXT, sync_to_thread=True)
+    def checkpoint(self, registry: RegistryService) -> Response[str]:
+        """The latest signed checkpoint (C2SP tlog-checkpoint in a signed note)."""
+        return Response(
+            registry.log_checkpoint(), media_type=TEXT, headers={"cache-control": "no-cache"}
+        )
+
+    @get("/vkey", operation_id="GetLogVerifierKey", media_type=TEXT, sync_to_thread=True)
+    def vkey(self, registry: RegistryService) -> Response[str]:
+        """The log's verifier key, ``<origin>+<hex key id>+<base64(0x01 || pub)>``."""
+        return Response(
+            registry.log_vkey() + "\n", media_type=TEXT, headers={"cache-control": SHORT}
+        )
+
+    @get(
+        "/tile/{tile_path:path}",
+        operation_id="GetTile",
+        media_type=MediaType.TEXT,
+        sync_to_thread=True,
+    )
+    def tile(self, registry: RegistryService, tile_path: str) -> Response[bytes]:
+        """A hash tile or entry bundle (C2SP tlog-tiles); full tiles never change."""
+        data, full = registry.log_tile("tile" + tile_path)
+        return Response(
+            data,
+            media_type="application/octet-stream",
+            headers={"cache-control": IMMUTABLE if full else SHORT},
+        )
+
+
+class LogApiController(Controller):
+    path = "/api/v1/log"
+    tags = ("log",)
+
+    @get("/entries", operation_id="ListLogEntries", sync_to_thread=True)
+    def entries(
+        self,
+        registry: RegistryService,
+        start: Annotated[int, Parameter(ge=0)],
+        end: Annotated[int, Parameter(ge=1)],
+    ) -> Page[LogEntryPublic]:
+        """Entries ``[start, end)`` of the signed log, at most 1,000 a call."""
+        return registry.log_entries(start, end)
+
+    @get("/proof/inclusion", operation_id="GetInclusionProof", sync_to_thread=True)
+    def inclusion(
+        self,
+        registry: RegistryService,
+        index: Annotated[int, Parameter(ge=0)],
+        tree_size: Annotated[int, Parameter(ge=1)],
+    ) -> InclusionProof:
+        """RFC 9162 inclusion proof of entry ``index`` in the tree of ``tree_size``."""
+        return registry.inclusion_proof(index, tree_size)
+
+    @get("/proof/consistency", operation_id="GetConsistencyProof", sync_to_thread=True)
+    def consistency(
+        self,
+        registry: RegistryService,
+        first: Annotated[int, Parameter(ge=1)],
+        second: Annotated[int, Parameter(ge=1)],
+    ) -> ConsistencyProof:
+        """RFC 9162 consistency proof between two tree sizes."""
+        return registry.consistency_proof(first, second)

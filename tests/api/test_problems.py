@@ -1,0 +1,273 @@
+"""Every error under /api/ is an RFC 9457 problem document that says what is wrong.
+
+That holds for the registry's own refusals and for the framework's: unknown paths, wrong
+methods, oversized, malformed or mistyped bodies, and missing or bad credentials.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from tests.support.world import bearer
+
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "cross-origin-opener-policy": "same-origin",
+}
+SCHEME = {"slug": "proef", "name_nl": "Proef", "name_en": "Trial", "owner": "Stichting Proef",
+          "audited_by_nl": "Instellingen", "audited_by_en": "Bodies"}
+JSON = {"content-type": "application/json"}
+
+
+def assert_problem(response: Any, status: int, rule: str | None = None, *named: str) -> dict[str, Any]:
+    """An RFC 9457 problem with every member, for ``rule`` when given, naming each of ``named``."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json"), response.headers
+    body: dict[str, Any] = response.json()
+    assert {"type", "title", "status", "detail"} <= body.keys(), body
+    assert body["status"] == status
+    assert body["type"].startswith("https://") and body["title"] and body["detail"], body
+    if rule is not None:
+        assert body["type"].endswith(f"/problems/{rule}"), body
+    for word in named:
+        assert word in body["detail"], body["detail"]
+    return body
+
+
+def schemes(client: TestClient[Any]) -> list[str]:
+    return [s["slug"] for s in client.get("/api/v1/schemes").json()]
+
+
+# --- the framework's own errors ----------------------------------------------------------
+
+
+def test_unknown_path_is_404(client: TestClient[Any]) -> None:
+    for path in ("/api/v1/nothing-here", "/api/v2/schemes", "/api/v1/schemes/webwinkel/versions/1/criteria"):
+        assert_problem(client.get(path), 404, "not-found", path)
+
+
+def test_wrong_method_is_405(client: TestClient[Any], staff_token: str) -> None:
+    body = assert_problem(client.delete("/api/v1/schemes", headers=bearer(staff_token)), 405,
+                          "method-not-allowed", "DELETE", "/api/v1/schemes")
+    assert body["instance"] == "/api/v1/schemes"
+    assert_problem(client.put("/api/v1/certificates"), 405, "method-not-allowed", "PUT")
+
+
+def test_body_over_the_limit_is_413(client: TestClient[Any], staff_token: str) -> None:
+    limit = 256 * 1024
+    oversized = json.dumps(SCHEME).encode() + b" " * 300_000
+    assert len(oversized) > limit
+    assert_problem(client.post("/api/v1/schemes", content=oversized, headers={**bearer(staff_token), **JSON}),
+                   413, "body-too-large")
+    assert schemes(client) == []
+    # Refused before any token is read: an anonymous flood is cut off as early.
+    assert_problem(client.post("/api/v1/schemes", content=b"[" * 300_000, headers=JSON), 413, "body-too-large")
+    # Just under the limit (JSON may carry any amount of whitespace) is parsed and accepted.
+    padded = json.dumps(SCHEME).encode() + b" " * (limit - 1_000)
+    assert len(padded) < limit
+    created = client.post("/api/v1/schemes", content=padded, headers={**bearer(staff_token), **JSON})
+    assert created.status_code == 201, created.text
+    assert schemes(client) == ["proef"]
+
+
+def test_a_body_that_is_not_json_is_400_saying_so(client: TestClient[Any], staff_token: str) -> None:
+    for content_type in ("text/plain", "application/x-www-form-urlencoded"):
+        response = client.post("/api/v1/schemes", content=b"slug=proef&name_nl=Proef",
+                               headers={**bearer(staff_token), "content-type": content_type})
+        assert_problem(response, 400, None, "JSON")
+    assert schemes(client) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Litestar decodes a msgspec body as JSON whatever its Content-Type, and the app adds no "
+    "check: a JSON document sent as text/plain is accepted (201), so the 415 that DESIGN.md maps "
+    "is never produced",
+)
+def test_a_json_body_under_another_content_type_is_refused(client: TestClient[Any], staff_token: str) -> None:
+    response = client.post("/api/v1/schemes", content=json.dumps(SCHEME).encode(),
+                           headers={**bearer(staff_token), "content-type": "text/plain"})
+    assert response.status_code in (400, 415), response.text
+    assert_problem(response, response.status_code, None, "application/json")
+    assert schemes(client) == []
+
+
+def test_malformed_json_is_400(client: TestClient[Any], staff_token: str) -> None:
+    headers = {**bearer(staff_token), **JSON}
+    assert_problem(client.post("/api/v1/schemes", content=b'{"slug": proef}', headers=headers), 400, None,
+                   "JSON is malformed")
+    assert_problem(client.post("/api/v1/schemes", content=b'{"slug": "proef", ', headers=headers), 400, None,
+                   "truncated")
+    assert_problem(client.post("/api/v1/schemes", content=b"", headers=headers), 400)
+    assert schemes(client) == []
+
+
+@pytest.mark.parametrize("depth", [1_000, 5_000, 40_000])  # 40,000 objects fit under the body limit
+def test_deeply_nested_json_is_400_not_500(client: TestClient[Any], staff_token: str, depth: int) -> None:
+    headers = {**bearer(staff_token), **JSON}
+    arrays = b"[" * depth + b"]" * depth
+    objects = b'{"a":' * depth + b"1" + b"}" * depth
+    inside_a_field = json.dumps({**SCHEME, "owner": "@"}).encode().replace(b'"@"', arrays)
+    for body in (arrays, objects, inside_a_field):
+        assert_problem(client.post("/api/v1/schemes", content=body, headers=headers), 400)
+    if depth >= 5_000:
+        assert_problem(client.post("/api/v1/schemes", content=arrays, headers=headers), 400, "invalid-input",
+                       "nested too deeply")
+    assert schemes(client) == []
+    assert client.get("/healthz").status_code == 200
+
+
+# --- validation of well-formed JSON ------------------------------------------------------------
+
+
+def test_unknown_missing_and_mistyped_fields_are_400_and_named(client: TestClient[Any], staff_token: str) -> None:
+    post = lambda body: client.post("/api/v1/schemes", json=body, headers=bearer(staff_token))  # noqa: E731
+    unknown = assert_problem(post({**SCHEME, "colour": "red"}), 400, "invalid-input", "unknown field", "`colour`")
+    assert unknown["errors"][0]["key"] == "data"
+    assert_problem(post({k: v for k, v in SCHEME.items() if k != "owner"}), 400, "invalid-input",
+                   "missing required field", "`owner`")
+    assert_problem(post({**SCHEME, "max_validity_months": "twelve"}), 400, "invalid-input",
+                   "max_validity_months", "int")
+    assert_problem(post({**SCHEME, "slug": "Not A Slug"}), 400, "invalid-input", "slug")
+    assert schemes(client) == []
+
+
+def test_wrong_enum_value_is_400_and_named(client: TestClient[Any], staff_token: str) -> None:
+    criterion = {"code": "P-1", "title_nl": "t", "title_en": "t", "checked_nl": "c", "checked_en": "c",
+                 "method": "document_review", "dimension": "integrity"}
+    assert client.post("/api/v1/schemes", json=SCHEME, headers=bearer(staff_token)).status_code == 201
+    for field, wrong in (("method", "guesswork"), ("dimension", "charisma")):
+        response = client.post("/api/v1/schemes/proef/versions", json={"criteria": [{**criterion, field: wrong}]},
+                               headers=bearer(staff_token))
+        assert_problem(response, 400, "invalid-input", f"'{wrong}'", field)
+    assert client.get("/api/v1/schemes/proef").json()["versions"] == []
+
+
+# --- authentication -------------------------------------------------------------------------
+
+
+def test_missing_unknown_and_malformed_credentials_are_401(client: TestClient[Any], staff_token: str) -> None:
+    cases: list[tuple[dict[str, str], str]] = [
+        ({}, "needs a bearer token"),
+        (bearer("tlr_" + "A" * 43), "unknown"),
+        (bearer(staff_token[:-1] + ("A" if staff_token[-1] != "A" else "B")), "unknown"),
+        (bearer("not-a-registry-token"), "not a registry token"),
+        ({"Authorization": f"Basic {staff_token}"}, "Bearer <token>"),
+        ({"Authorization": "Bearer"}, "Bearer <token>"),
+        ({"Authorization": "Bearer    "}, "Bearer <token>"),
+        ({"Authorization": staff_token}, "Bearer <token>"),
+    ]
+    for headers, named in cases:
+        for response in (client.get("/api/v1/me", headers=headers),
+                         client.post("/api/v1/schemes", json=SCHEME, headers=headers)):
+            assert_problem(response, 401, "unauthenticated", named)
+            assert response.headers["www-authenticate"].startswith("Bearer")
+    assert schemes(client) == []
+    # The scheme is case-insensitive, and the real token works.
+    assert client.get("/api/v1/me", headers={"Authorization": f"bearer {staff_token}"}).status_code == 200
+
+
+# --- certificate codes ------------------------------------------------------------------------
+
+
+def test_unknown_certificate_code_is_404_naming_the_normalised_code(client: TestClient[Any]) -> None:
+    for typed in ("TL-7K3Q-9XPM-X", "tl-7k3q-9xpm-x", "tl 7k3q 9xpm x", "7K3Q9XPMX"):
+        for suffix in ("", "/credential"):
+            response = client.get(f"/api/v1/certificates/{typed}{suffix}")
+            assert_problem(response, 404, "not-found", "TL-7K3Q-9XPM-X")
+
+
+def test_mistyped_certificate_code_is_400_saying_so(client: TestClient[Any]) -> None:
+    for typed in ("TL-7K3Q-9XPM-Y", "TL-K73Q-9XPM-X", "TL-7K3Q-9XPN-X"):
+        assert_problem(client.get(f"/api/v1/certificates/{typed}"), 400, "invalid-certificate-code",
+                       "probably mistyped")
+    assert_problem(client.get("/api/v1/certificates/TL-7K3Q-9XPM-XX"), 400, "invalid-certificate-code",
+                   "9 characters")
+    assert_problem(client.get("/api/v1/certificates/TL-7K3Q-9XPM-U"), 400, "invalid-certificate-code", "'U'")
+
+
+# --- headers, schema, liveness -------------------------------------------------------------------
+
+
+def test_successful_responses_carry_the_security_headers(client: TestClient[Any], staff_token: str) -> None:
+    responses = [
+        client.get("/healthz"),
+        client.get("/api/v1/schemes"),
+        client.get("/api/v1/me", headers=bearer(staff_token)),
+        client.post("/api/v1/schemes", json=SCHEME, headers=bearer(staff_token)),
+        client.get("/.well-known/jwks.json"),
+        client.get("/schema/openapi.json"),
+    ]
+    for response in responses:
+        assert response.status_code in (200, 201), response.text
+        for name, value in SECURITY_HEADERS.items():
+            assert response.headers.get(name) == value, (response.url, name)
+        assert "default-src 'none'" in response.headers["content-security-policy"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the security headers are set by an after_request hook, which Litestar runs only on "
+    "responses returned by route handlers; every problem response (exception handlers, the "
+    "router's 404/405, the 413 of the body limit) goes out without them",
+)
+def test_error_responses_carry_the_security_headers(client: TestClient[Any], staff_token: str) -> None:
+    responses = [
+        client.get("/api/v1/nothing-here"),
+        client.delete("/api/v1/schemes"),
+        client.post("/api/v1/schemes", content=b" " * 300_000, headers=JSON),
+        client.get("/api/v1/me"),
+        client.post("/api/v1/schemes", json={"slug": "x"}, headers=bearer(staff_token)),
+        client.get("/api/v1/certificates/TL-7K3Q-9XPM-X"),
+    ]
+    missing = [
+        (response.status_code, name)
+        for response in responses
+        for name, value in SECURITY_HEADERS.items()
+        if response.headers.get(name) != value
+    ]
+    assert missing == []
+
+
+def test_openapi_document_lists_the_operations(client: TestClient[Any]) -> None:
+    response = client.get("/schema/openapi.json")
+    assert response.status_code == 200
+    spec = response.json()
+    assert spec["openapi"].startswith("3.") and spec["info"]["title"]
+    listed = [
+        (op["operationId"], (path, method))
+        for path, item in spec["paths"].items()
+        for method, op in item.items()
+        if isinstance(op, dict) and "operationId" in op
+    ]
+    operations = dict(listed)
+    assert len(operations) == len(listed), "operation ids must be unique"
+    expected = {
+        "SubmitAssessment": ("/api/v1/assessments", "post"),
+        "DecideAssessment": ("/api/v1/assessments/{assessment_id}/decision", "post"),
+        "GetCertificate": ("/api/v1/certificates/{code}", "get"),
+        "GetCredential": ("/api/v1/certificates/{code}/credential", "get"),
+        "SuspendCertificate": ("/api/v1/certificates/{code}/suspend", "post"),
+        "PublishSchemeVersion": ("/api/v1/schemes/{slug}/versions", "post"),
+        "RegisterBody": ("/api/v1/bodies", "post"),
+        "CreateToken": ("/api/v1/people/{person_id}/tokens", "post"),
+        "RevokeToken": ("/api/v1/tokens/{token_id}", "delete"),
+        "WhoAmI": ("/api/v1/me", "get"),
+        "Health": ("/healthz", "get"),
+        "Jwks": ("/.well-known/jwks.json", "get"),
+    }
+    for operation, where in expected.items():
+        assert operations.get(operation) == where, operation
+
+
+def test_healthz(client: TestClient[Any]) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.text.strip() == "ok"
+    assert "set-cookie" not in response.headers

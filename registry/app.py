@@ -7,9 +7,11 @@ The only mapping from the error family to HTTP lives here: every error under ``/
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
+import anyio.to_thread
 from litestar import Litestar, MediaType, Request, Response, get
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -164,12 +166,42 @@ async def _security_headers(response: Response[Any]) -> Response[Any]:
     return response
 
 
+def _expiry_sweeper(service: RegistryService, interval: int) -> tuple[Any, Any]:
+    """Start and stop hooks of a task that records expiries every ``interval`` seconds.
+
+    Several servers may sweep at once: the sweep locks the rows it expires and skips
+    those another process holds, so each expiry is recorded once.
+    """
+    tasks: list[asyncio.Task[None]] = []
+
+    async def sweep_forever() -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                expired = await anyio.to_thread.run_sync(service.expire_due)
+                if expired:
+                    log.info("recorded %d expired certificate(s)", len(expired))
+            except Exception:
+                log.exception("the expiry sweep failed; it retries in %d s", interval)
+
+    async def start() -> None:
+        if interval > 0:
+            tasks.append(asyncio.get_running_loop().create_task(sweep_forever()))
+
+    async def stop() -> None:
+        for task in tasks:
+            task.cancel()
+
+    return start, stop
+
+
 def create_app(
     settings: Settings, *, clock: Clock = system_clock, keyring: KeyRing | None = None
 ) -> Litestar:
     """The registry as an ASGI app; everything it needs is built from ``settings``."""
     db = Database(settings.database_url)
     service = RegistryService(settings, db, keyring or KeyRing.from_settings(settings), clock)
+    start_sweeper, stop_sweeper = _expiry_sweeper(service, settings.sweep_interval_seconds)
     return Litestar(
         route_handlers=[
             healthz,
@@ -196,7 +228,8 @@ def create_app(
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Trust-label registry", version="1", path="/schema"),
         state=State({"registry": service, "settings": settings}),
-        on_shutdown=[db.dispose],
+        on_startup=[start_sweeper],
+        on_shutdown=[stop_sweeper, db.dispose],
         debug=False,
     )
 

@@ -50,6 +50,10 @@ class Settings:
     workers: int = 2
     """Server worker processes for ``registry serve`` (``REGISTRY_WORKERS``)."""
 
+    sweep_interval_seconds: int = 60
+    """How often each server records expired certificates (``REGISTRY_SWEEP_INTERVAL``);
+    0 turns the sweep off. Readers see expiry at once either way."""
+
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -78,6 +82,9 @@ class Settings:
             log_origin=env.get("REGISTRY_LOG_ORIGIN") or None,
             max_body_bytes=integer("REGISTRY_MAX_BODY_BYTES", defaults.max_body_bytes),
             workers=integer("REGISTRY_WORKERS", defaults.workers),
+            sweep_interval_seconds=integer(
+                "REGISTRY_SWEEP_INTERVAL", defaults.sweep_interval_seconds
+            ),
         )
 
     @property

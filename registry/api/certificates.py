@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, delete, get, post
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.openapi import ResponseSpec
 from litestar.params import Parameter
 
+from registry.api.caching import certificate_max_age, conditional
 from registry.domain.status import Transition
 from registry.services.auth import Actor
 from registry.services.registry import RegistryService
@@ -50,10 +53,19 @@ class CertificateController(Controller):
             domain=domain,
         )
 
-    @get("/{code:str}", operation_id="GetCertificate", sync_to_thread=True)
-    def get_certificate(self, registry: RegistryService, code: str) -> CertificatePublic:
-        """The certificate with its live status, findings and history."""
-        return registry.certificate(code)
+    @get(
+        "/{code:str}",
+        operation_id="GetCertificate",
+        sync_to_thread=True,
+        media_type="application/json",
+    )
+    def get_certificate(
+        self, request: Request[Any, Any, Any], registry: RegistryService, code: str
+    ) -> Response[bytes]:
+        """The certificate with its live status, findings and history (ETag, short cache)."""
+        public = registry.certificate(code)
+        max_age = certificate_max_age(public.status, public.valid_until, registry.clock())
+        return conditional(request, msgspec.json.encode(public), "application/json", max_age)
 
     @get(
         "/{code:str}/credential",

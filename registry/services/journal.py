@@ -77,8 +77,9 @@ def encode_entry(type_: str, at: datetime, reason: str, data: Mapping[str, Any])
     return entry
 
 
-def _serialise_appends(session: Session) -> None:
-    """Take the log's one writer slot until the transaction ends."""
+def serialise(session: Session) -> None:
+    """Take the log's one writer slot until the transaction ends (PostgreSQL; SQLite
+    writers hold the database's write lock from ``BEGIN IMMEDIATE`` already)."""
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
         session.execute(select(func.pg_advisory_xact_lock(_ADVISORY_LOCK)))
@@ -93,7 +94,7 @@ def append(session: Session, entry: bytes, type_: str, now: datetime) -> int:
     """Append ``entry`` as the next leaf; returns its index. Part of the caller's transaction."""
     if len(entry) > MAX_ENTRY_BYTES:
         raise InvalidInputError(f"a log entry is at most {MAX_ENTRY_BYTES} bytes, got {len(entry)}")
-    _serialise_appends(session)
+    serialise(session)
     size = tree_size(session)
     nodes = append_nodes(size, leaf_hash(entry), DbHashStore(session))
     session.add(LogEntry(idx=size, data=entry, type=type_, created_at=now))
@@ -147,7 +148,7 @@ def sign_checkpoint(
     checkpoint (None while the log is empty). Raises ProofError if the stored tree does
     not extend the last checkpoint: a fork, which must never be signed.
     """
-    _serialise_appends(session)
+    serialise(session)
     size = tree_size(session)
     latest = latest_checkpoint(session)
     if size == 0 or (latest is not None and latest.size == size):

@@ -301,6 +301,7 @@ class RegistryService:
     def ensure_keys(self) -> str:
         """Fix the log's origin and make the log and credential keys when missing."""
         with self.db.write() as session:
+            journal.serialise(session)  # two servers starting at once make one set of keys
             journal.ensure_origin(session, self.settings.public_host, self.settings.log_origin)
             self.keyring.ensure(session, self.clock(), keys.LOG)
             kid = self.keyring.ensure(session, self.clock()).kid
@@ -320,8 +321,15 @@ class RegistryService:
         self._write_jwks_copy()
 
     def _write_jwks_copy(self) -> None:
-        """A public copy of the JWKS beside the keys, for ``registry verify`` offline."""
-        path = Path(self.settings.keys_dir) / "jwks.json"
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(self.jwks(), indent=2) + "\n", encoding="utf-8")
-        temporary.replace(path)
+        """Public copies of the JWKS and the log's verifier key beside the keys, for
+        ``registry verify`` offline."""
+        folder = Path(self.settings.keys_dir)
+        _replace_file(folder / "jwks.json", json.dumps(self.jwks(), indent=2) + "\n")
+        _replace_file(folder / "log.vkey", self.log_vkey() + "\n")
+
+
+def _replace_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (readers never see half a file)."""
+    temporary = path.with_suffix(path.suffix + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)

@@ -201,3 +201,46 @@ def test_holder_declares_domains(world: World, service, staff_token: str) -> Non
     assert history == ["issued", "domain_added", "domain_removed"]
     other = world.post(f"/api/v1/certificates/{code}/domains", world.admin, {"domain": "x.example"})
     assert other.status_code == 403
+
+
+def test_certificate_json_is_conditional_and_never_outlives_a_change(world: World, clock) -> None:  # type: ignore[no-untyped-def]
+    code = world.certify()
+    first = world.client.get(f"/api/v1/certificates/{code}")
+    etag = first.headers["etag"]
+    assert first.headers["cache-control"] == "public, max-age=60"
+    again = world.client.get(f"/api/v1/certificates/{code}", headers={"if-none-match": etag})
+    assert again.status_code == 304 and again.content == b""
+
+    world.post(f"/api/v1/certificates/{code}/suspend", world.admin, {"reason": "complaints not handled"})
+    changed = world.client.get(f"/api/v1/certificates/{code}", headers={"if-none-match": etag})
+    assert changed.status_code == 200 and changed.json()["status"] == "suspended"
+    assert changed.headers["etag"] != etag
+
+    world.post(f"/api/v1/certificates/{code}/reinstate", world.admin, {"reason": "complaints handled"})
+    clock.now = clock.now.replace(year=2027, month=5, day=31, hour=23, minute=59, second=30)
+    near_expiry = world.client.get(f"/api/v1/certificates/{code}")
+    assert near_expiry.headers["cache-control"] == "public, max-age=30"
+
+
+def test_the_server_sweeps_expiries_by_itself(settings, clock, service, staff_token) -> None:  # type: ignore[no-untyped-def]
+    """A server with a one-second sweep records an expiry without anyone asking."""
+    import dataclasses
+    import time as wall
+
+    from litestar.testing import TestClient
+
+    from registry.app import create_app
+    from tests.support.world import build_world
+
+    fast = dataclasses.replace(settings, sweep_interval_seconds=1)
+    with TestClient(create_app(fast, clock=clock, keyring=service.keyring)) as client:
+        world = build_world(client, staff_token)
+        code = world.certify()
+        clock.advance(days=366)
+        deadline = wall.monotonic() + 10
+        while wall.monotonic() < deadline:
+            history = client.get(f"/api/v1/certificates/{code}").json()["history"]
+            if history[-1]["type"] == "expired":
+                break
+            wall.sleep(0.2)
+        assert history[-1]["type"] == "expired"

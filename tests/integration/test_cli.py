@@ -118,7 +118,7 @@ def test_serve_answers_over_http(env: dict[str, str], settings: Settings) -> Non
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
                 with urllib.request.urlopen(

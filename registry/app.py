@@ -13,16 +13,23 @@ from typing import Any
 
 import anyio.to_thread
 from litestar import Litestar, MediaType, Request, Response, get
-from litestar.datastructures import State
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import Message, Scope
+from sqlalchemy.exc import IntegrityError
 
 from registry.api.assessments import AssessmentController
 from registry.api.bodies import BodyController, PeopleController
 from registry.api.certificates import CertificateController
 from registry.api.deps import provide_actor, provide_registry
+from registry.api.holders import (
+    BodyForeignEmbedController,
+    HolderController,
+    MisuseReportController,
+)
 from registry.api.schemes import SchemeController
 from registry.api.transparency import LogApiController, LogFilesController
 from registry.config import Settings
@@ -31,6 +38,7 @@ from registry.errors import ErrorKind, RegistryError
 from registry.services.clock import Clock, system_clock
 from registry.services.keys import KeyRing
 from registry.services.registry import RegistryService
+from registry.services.webhook_delivery import WebhookDispatcher
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = (
@@ -108,11 +116,15 @@ def http_error_handler(
             detail = f"{detail}: {messages}" if messages else detail
     else:
         rule = {
+            400: "invalid-input",
             404: "not-found",
             405: "method-not-allowed",
             413: "body-too-large",
             415: "unsupported-media-type",
         }.get(status, "http-error")
+        if status == 413:
+            limit = request.app.state.settings.max_body_bytes
+            detail = f"the request body is larger than the limit of {limit} bytes"
         if status == 404 and detail == "Not Found":
             detail = f"nothing is published at {request.url.path}"
         if status == 405:
@@ -121,6 +133,18 @@ def http_error_handler(
     if exc.headers:
         response.headers.update(exc.headers)
     return response
+
+
+def integrity_handler(
+    request: Request[Any, Any, Any], _exc: IntegrityError
+) -> Response[dict[str, Any]]:
+    """A unique constraint caught a change made at the same time by someone else."""
+    return problem(
+        409,
+        "the change conflicts with another one made at the same time; reload and retry",
+        "conflict",
+        instance=request.url.path,
+    )
 
 
 def recursion_handler(
@@ -160,10 +184,40 @@ def jwks(registry: RegistryService) -> dict[str, Any]:
     return registry.jwks()
 
 
-async def _security_headers(response: Response[Any]) -> Response[Any]:
+async def security_headers(message: Message, _scope: Scope) -> None:
+    """Add the security headers to every response, errors and router 404s included.
+
+    Runs as a ``before_send`` hook, which sees every response start, unlike middleware
+    (route handlers only). A header the handler set itself (a page's CSP) is kept.
+    """
+    if message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
     for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
+        if name not in headers:
+            headers[name] = value
+
+
+JSON_TYPES = ("application/json", "application/merge-patch+json")
+
+
+def require_json_body(request: Request[Any, Any, Any]) -> Response[dict[str, Any]] | None:
+    """An API write with a body must say it is JSON: anything else is a 415, not a guess."""
+    if request.method not in ("POST", "PUT", "PATCH") or not request.url.path.startswith("/api/"):
+        return None
+    length = request.headers.get("content-length")
+    if length == "0" or (length is None and "transfer-encoding" not in request.headers):
+        return None
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type in JSON_TYPES or media_type.endswith("+json"):
+        return None
+    shown = media_type or "none"
+    return problem(
+        415,
+        f"the request body must be application/json; got content type {shown}",
+        "unsupported-media-type",
+        instance=request.url.path,
+    )
 
 
 def _expiry_sweeper(service: RegistryService, interval: int) -> tuple[Any, Any]:
@@ -202,6 +256,9 @@ def create_app(
     db = Database(settings.database_url)
     service = RegistryService(settings, db, keyring or KeyRing.from_settings(settings), clock)
     start_sweeper, stop_sweeper = _expiry_sweeper(service, settings.sweep_interval_seconds)
+    start_webhooks, stop_webhooks = WebhookDispatcher(
+        service, service.webhook_policy(), clock, timeout=settings.webhook_timeout_seconds
+    ).hooks(settings.webhook_poll_seconds)
     return Litestar(
         route_handlers=[
             healthz,
@@ -213,6 +270,9 @@ def create_app(
             CertificateController,
             LogFilesController,
             LogApiController,
+            HolderController,
+            BodyForeignEmbedController,
+            MisuseReportController,
         ],
         dependencies={
             "registry": Provide(provide_registry, sync_to_thread=False),
@@ -222,14 +282,16 @@ def create_app(
             RegistryError: registry_error_handler,
             HTTPException: http_error_handler,
             RecursionError: recursion_handler,
+            IntegrityError: integrity_handler,
             Exception: internal_error_handler,
         },
-        after_request=_security_headers,
+        before_request=require_json_body,
+        before_send=[security_headers],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Trust-label registry", version="1", path="/schema"),
         state=State({"registry": service, "settings": settings}),
-        on_startup=[start_sweeper],
-        on_shutdown=[stop_sweeper, db.dispose],
+        on_startup=[start_sweeper, start_webhooks],
+        on_shutdown=[stop_webhooks, stop_sweeper, db.dispose],
         debug=False,
     )
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from registry.bootstrap import initialise, open_registry
@@ -87,7 +89,29 @@ def _verify(settings: Settings, args: argparse.Namespace) -> int:
         )
         return 2
     keys = parse_jwks(json.loads(jwks_path.read_text(encoding="utf-8")))
-    verified = verify_credential(token, keys)
+    logged_at: datetime | None = None
+    if args.proof:
+        from registry.logcheck import check_inclusion, read_vkey
+
+        vkey_source = args.vkey or str(settings.keys_dir / "log.vkey")
+        if not args.vkey and not Path(vkey_source).exists():
+            print(
+                f"no log verifier key at {vkey_source}; pass --vkey KEY_OR_FILE (from /log/vkey)",
+                file=sys.stderr,
+            )
+            return 2
+        proof_path = Path(args.proof)
+        if not proof_path.is_file():
+            print(f"no proof bundle at {proof_path}", file=sys.stderr)
+            return 2
+        logged = check_inclusion(token, proof_path.read_bytes(), read_vkey(vkey_source))
+        logged_at = logged.logged_at
+        for line in logged.lines():
+            print(line)
+    elif args.vkey:
+        print("--vkey checks a proof bundle: pass --proof BUNDLE too", file=sys.stderr)
+        return 2
+    verified = verify_credential(token, keys, logged_at=logged_at)
     subject = verified.payload.get("credentialSubject", {})
     print(f"signature valid: key {verified.kid} ({verified.key_status})")
     print(
@@ -98,6 +122,47 @@ def _verify(settings: Settings, args: argparse.Namespace) -> int:
     )
     print("the live status is at the registry: a signature never expires, a certificate may")
     return 0
+
+
+def _log_verify(settings: Settings, args: argparse.Namespace) -> int:
+    from registry.db.database import Database
+    from registry.logcheck import verify_log
+
+    db = Database(settings.database_url)
+    try:
+        with db.read() as session:
+            report = verify_log(session, batch=args.batch)
+    finally:
+        db.dispose()
+    for line in report.lines():
+        print(line)
+    return 0
+
+
+def _log_monitor(_settings: Settings, args: argparse.Namespace) -> int:
+    from registry.logcheck import MonitorState, http_fetcher, monitor_once, read_vkey
+
+    fetch = http_fetcher(args.url)
+    state_path = Path(args.state) if args.state else None
+    state = MonitorState.load(state_path) if state_path else None
+    vkey = read_vkey(args.vkey) if args.vkey else None
+    while True:
+        result = monitor_once(
+            fetch, state, vkey, warn=lambda message: print(f"warning: {message}", file=sys.stderr)
+        )
+        for line in result.lines():
+            print(line)
+        state = result.current
+        if state_path is not None:
+            state.save(state_path)
+            print(f"state saved to {state_path}")
+        if args.interval is None:
+            return 0
+        sys.stdout.flush()
+        try:
+            time.sleep(args.interval)
+        except KeyboardInterrupt:
+            return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -147,7 +212,38 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="verify a credential offline")
     verify.add_argument("file", help="a file holding the compact JWS")
     verify.add_argument("--jwks", help="JWKS file (default: jwks.json in the keys folder)")
+    verify.add_argument(
+        "--proof", help="C2SP tlog-proof bundle of the credential's log entry: check inclusion"
+    )
+    verify.add_argument(
+        "--vkey",
+        help="the log's verifier key, or a file holding it (default: log.vkey in the keys folder)",
+    )
     verify.set_defaults(run=_verify)
+
+    log = commands.add_parser("log", help="check the transparency log").add_subparsers(
+        dest="log_command", required=True
+    )
+    log_verify = log.add_parser(
+        "verify", help="recompute the whole log from the database and check it"
+    )
+    log_verify.add_argument("--batch", type=int, default=1000, help=argparse.SUPPRESS)
+    log_verify.set_defaults(run=_log_verify)
+    monitor = log.add_parser("monitor", help="check a running registry's log from outside")
+    monitor.add_argument("url", help="the registry's base URL, e.g. https://registry.example")
+    monitor.add_argument("--state", help="JSON file keeping the last checkpoint seen and the key")
+    monitor.add_argument(
+        "--vkey", help="the log's verifier key, or a file holding it (default: the pinned one)"
+    )
+    once = monitor.add_mutually_exclusive_group()
+    once.add_argument("--once", action="store_true", help="check once and exit (the default)")
+    once.add_argument(
+        "--interval",
+        type=float,
+        metavar="SECONDS",
+        help="check again every SECONDS until a check fails",
+    )
+    monitor.set_defaults(run=_log_monitor)
     return parser
 
 

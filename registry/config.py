@@ -54,6 +54,24 @@ class Settings:
     """How often each server records expired certificates (``REGISTRY_SWEEP_INTERVAL``);
     0 turns the sweep off. Readers see expiry at once either way."""
 
+    webhook_allow_private: bool = False
+    """Allow webhook targets on http and on loopback, private or link-local addresses
+    (``REGISTRY_WEBHOOK_ALLOW_PRIVATE``). Tests turn it on; a server never should (SSRF)."""
+
+    webhook_poll_seconds: float = 1.0
+    """How often each server looks for due webhook deliveries (``REGISTRY_WEBHOOK_POLL``);
+    0 turns the dispatcher off."""
+
+    webhook_timeout_seconds: float = 5.0
+    """Longest a webhook delivery may take, connection included (``REGISTRY_WEBHOOK_TIMEOUT``)."""
+
+    webhook_retry_seconds: tuple[float, ...] = (10, 60, 300, 1800, 7200)
+    """Waits before each retry of a failed delivery (``REGISTRY_WEBHOOK_RETRIES``, comma
+    separated seconds); after the last one the delivery is given up."""
+
+    misuse_reports_per_hour: int = 5
+    """Misuse reports accepted per client and hour (``REGISTRY_MISUSE_REPORTS_PER_HOUR``)."""
+
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -71,6 +89,36 @@ class Settings:
             except ValueError:
                 raise InvalidInputError(f"{name} must be an integer, got {raw!r}") from None
 
+        def number(name: str, default: float) -> float:
+            raw = env.get(name)
+            if raw is None or raw == "":
+                return default
+            try:
+                return float(raw)
+            except ValueError:
+                raise InvalidInputError(f"{name} must be a number, got {raw!r}") from None
+
+        def flag(name: str, default: bool) -> bool:
+            raw = (env.get(name) or "").strip().lower()
+            if raw == "":
+                return default
+            if raw in ("1", "true", "yes", "on"):
+                return True
+            if raw in ("0", "false", "no", "off"):
+                return False
+            raise InvalidInputError(f"{name} must be true or false, got {raw!r}")
+
+        def seconds(name: str, default: tuple[float, ...]) -> tuple[float, ...]:
+            raw = env.get(name)
+            if raw is None or raw.strip() == "":
+                return default
+            try:
+                return tuple(float(part) for part in raw.split(","))
+            except ValueError:
+                raise InvalidInputError(
+                    f"{name} must be seconds separated by commas, got {raw!r}"
+                ) from None
+
         passphrase_file = env.get("REGISTRY_KEY_PASSPHRASE_FILE")
         return cls(
             database_url=env.get("REGISTRY_DATABASE_URL") or defaults.database_url,
@@ -84,6 +132,19 @@ class Settings:
             workers=integer("REGISTRY_WORKERS", defaults.workers),
             sweep_interval_seconds=integer(
                 "REGISTRY_SWEEP_INTERVAL", defaults.sweep_interval_seconds
+            ),
+            webhook_allow_private=flag(
+                "REGISTRY_WEBHOOK_ALLOW_PRIVATE", defaults.webhook_allow_private
+            ),
+            webhook_poll_seconds=number("REGISTRY_WEBHOOK_POLL", defaults.webhook_poll_seconds),
+            webhook_timeout_seconds=number(
+                "REGISTRY_WEBHOOK_TIMEOUT", defaults.webhook_timeout_seconds
+            ),
+            webhook_retry_seconds=seconds(
+                "REGISTRY_WEBHOOK_RETRIES", defaults.webhook_retry_seconds
+            ),
+            misuse_reports_per_hour=integer(
+                "REGISTRY_MISUSE_REPORTS_PER_HOUR", defaults.misuse_reports_per_hour
             ),
         )
 

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.openapi import ResponseSpec
 from litestar.params import Parameter
 
 from registry.api.caching import certificate_max_age, conditional

@@ -310,3 +310,124 @@ class LogCheckpoint(SQLModel, table=True):
     root_hash: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     note: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = _instant()
+
+
+# --- holders: status webhooks, foreign badge embeds, misuse reports (migration 0004) --------
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    """A holder's HTTPS address for status webhooks (Standard Webhooks).
+
+    ``secret`` is the ``whsec_...`` signing secret in clear: it must be usable as an HMAC
+    key, so it cannot be hashed. It is shown once at registration, never returned again,
+    and blanked when the endpoint is removed.
+    """
+
+    __tablename__ = "webhook_endpoint"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    secret: str = Field(max_length=64)
+    created_at: datetime = _instant()
+    created_by_id: int = Field(foreign_key="person.id")
+    removed_at: datetime | None = _instant(nullable=True)
+    removed_by_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One message to one endpoint (the outbox): written in the transaction of the change.
+
+    ``body`` is the exact JSON sent on every attempt; ``message_id`` is the
+    ``webhook-id`` header, the same on every retry so that receivers can deduplicate.
+    ``lease`` marks the dispatcher that claimed the row; ``next_attempt_at`` is when the
+    row is due (or, while claimed, when the claim lapses).
+    """
+
+    __tablename__ = "webhook_delivery"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(max_length=40, unique=True)
+    endpoint_id: int = Field(foreign_key="webhook_endpoint.id", index=True)
+    certificate_id: int = Field(foreign_key="certificate.id")
+    event_type: str = Field(max_length=40)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _instant()
+    status: str = Field(max_length=16)  # pending | delivered | failed | cancelled
+    attempts: int = 0
+    next_attempt_at: datetime | None = _instant(nullable=True, index=True)
+    lease: str | None = Field(default=None, max_length=32)
+    delivered_at: datetime | None = _instant(nullable=True)
+
+
+class WebhookAttempt(SQLModel, table=True):
+    """One try of a delivery: the answer's status code, or why there was none."""
+
+    __tablename__ = "webhook_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_id: int = Field(foreign_key="webhook_delivery.id", index=True)
+    number: int
+    at: datetime = _instant()
+    status_code: int | None = None
+    error: str = Field(max_length=300)
+    duration_ms: int
+
+
+class ForeignEmbed(SQLModel, table=True):
+    """How often a badge was shown on a domain its certificate does not cover, per day.
+
+    A counter only: no visitor data, not even the full page address.
+    """
+
+    __tablename__ = "foreign_embed"
+
+    certificate_id: int = Field(foreign_key="certificate.id", primary_key=True)
+    domain: str = Field(max_length=253, primary_key=True, index=True)
+    day: date = Field(primary_key=True)
+    count: int
+
+
+class MisuseReport(SQLModel, table=True):
+    """A report of a label seen on a site that may not hold it. Holds personal data
+    (``contact_email``), so it never enters the transparency log."""
+
+    __tablename__ = "misuse_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(max_length=40, unique=True)
+    site: str = Field(max_length=300)
+    domain: str = Field(max_length=253, index=True)
+    certificate_code: str | None = Field(default=None, max_length=16)
+    certificate_id: int | None = Field(default=None, foreign_key="certificate.id")
+    body_id: int | None = Field(default=None, foreign_key="body.id", index=True)
+    seen: str = Field(sa_column=Column(Text, nullable=False))
+    contact_email: str | None = Field(default=None, max_length=254)
+    client_hash: str = Field(max_length=64)
+    submitted_at: datetime = _instant(index=True)
+    handled_at: datetime | None = _instant(nullable=True)
+    handled_by_id: int | None = Field(default=None, foreign_key="person.id")
+    handled_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class ClientSalt(SQLModel, table=True):
+    """A random salt per UTC day for hashing client addresses; old days are deleted, so
+    a stored hash can no longer be traced back to an address once its day is over."""
+
+    __tablename__ = "client_salt"
+
+    day: date = Field(primary_key=True)
+    salt: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class ClientRate(SQLModel, table=True):
+    """Requests per hashed client per window, shared by every server process."""
+
+    __tablename__ = "client_rate"
+
+    scope: str = Field(max_length=32, primary_key=True)
+    client_hash: str = Field(max_length=64, primary_key=True)
+    window_start: datetime = Field(
+        sa_column=Column(UTCDateTime(), primary_key=True, autoincrement=False)
+    )
+    count: int

@@ -31,7 +31,7 @@ from registry.domain.codes import new_code, normalise_code
 from registry.domain.hosts import normalise_domain
 from registry.domain.status import CertificateStatus, Transition, apply_transition, effective_status
 from registry.domain.vocabulary import Role
-from registry.errors import ConflictError, NotFoundError, PermissionDeniedError
+from registry.errors import ConflictError, NotFoundError, PermissionDeniedError, RuleViolationError
 from registry.services import events
 from registry.services.assessments import findings_public
 from registry.services.auth import Actor
@@ -158,9 +158,20 @@ def renew(
 def record_surveillance(
     session: Session, assessment: Assessment, actor: Actor, now: datetime
 ) -> Certificate:
-    """A passed surveillance audit adds to the history; it issues no credential."""
+    """A passed surveillance audit adds to the history; it issues no credential.
+
+    Raises RuleViolationError when the certificate was withdrawn after the audit was
+    submitted: a withdrawn certificate's history ends with the withdrawal.
+    """
     certificate = session.get(Certificate, assessment.certificate_id)
     assert certificate is not None
+    if effective_status(CertificateStatus(certificate.status), certificate.valid_until, now) is (
+        CertificateStatus.WITHDRAWN
+    ):
+        raise RuleViolationError(
+            f"certificate {certificate.code} was withdrawn; a surveillance audit can no longer be recorded",
+            rule="certificate-withdrawn",
+        )
     events.record(
         session,
         events.RegistryEvent(

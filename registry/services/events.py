@@ -17,7 +17,7 @@ import rfc8785
 from sqlmodel import Session
 
 from registry.db.tables import Certificate, CertificateEvent
-from registry.services import journal
+from registry.services import journal, webhooks
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ def record(
 ) -> CertificateEvent | None:
     """Append ``event`` to the log; for a certificate also write its history row.
 
+    A status change also queues its webhook messages to the holder, in this transaction.
     Returns the history row (None for registry-wide events). Raises InvalidInputError
     when the entry would exceed the log's size limit: the change then does not happen.
     """
@@ -60,4 +61,7 @@ def record(
         )
         session.add(history)
         session.flush()
+        webhooks.enqueue_status_change(
+            session, certificate, event.type, event.at, event.reason, log_index
+        )
     return history

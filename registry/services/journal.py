@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import rfc8785
-from sqlalchemy import func, tuple_
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from registry.db.tables import LogCheckpoint, LogEntry, LogNode, RegistryMeta
@@ -51,11 +51,18 @@ class DbHashStore:
     def get_hashes(self, coords: Sequence[Coord]) -> Mapping[Coord, bytes]:
         if not coords:
             return {}
-        rows = self.session.exec(
-            select(LogNode.level, LogNode.index, LogNode.hash).where(
-                tuple_(col(LogNode.level), col(LogNode.index)).in_(list(coords))
+        by_level: dict[int, list[int]] = {}
+        for level, index in coords:
+            by_level.setdefault(level, []).append(index)
+        # One "level = ? AND index IN (...)" term per level: both databases answer it from
+        # the primary key, where a row-value IN makes SQLite scan the table.
+        condition = or_(
+            *(
+                and_(col(LogNode.level) == level, col(LogNode.index).in_(indexes))
+                for level, indexes in by_level.items()
             )
-        ).all()
+        )
+        rows = self.session.exec(select(LogNode.level, LogNode.index, LogNode.hash).where(condition)).all()
         return {(level, index): bytes(value) for level, index, value in rows}
 
 

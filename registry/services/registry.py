@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlmodel import Session
 
@@ -20,9 +20,11 @@ from registry.config import Settings
 from registry.db.database import Database
 from registry.db.tables import Certificate
 from registry.domain.status import Transition
+from registry.domain.vocabulary import Role
 from registry.services import (
     assessments,
     auth,
+    badge_stats,
     bodies,
     certificate_views,
     certificates,
@@ -30,10 +32,18 @@ from registry.services import (
     journal,
     keys,
     log_views,
+    misuse,
     schemes,
+    webhooks,
 )
 from registry.services.auth import Actor
+from registry.services.badge_stats import ForeignEmbedCount
 from registry.services.clock import Clock, system_clock
+from registry.services.misuse import (
+    MisuseReportCreate,
+    MisuseReportPublic,
+    MisuseReportReceipt,
+)
 from registry.services.schemas import (
     AccreditationCreate,
     AccreditationPublic,
@@ -57,6 +67,14 @@ from registry.services.schemas import (
     SchemeVersionPublic,
     TokenIssued,
 )
+from registry.services.webhook_delivery import TargetPolicy
+from registry.services.webhooks import (
+    AttemptOutcome,
+    OutgoingDelivery,
+    WebhookDeliveryPublic,
+    WebhookEndpointCreated,
+    WebhookEndpointPublic,
+)
 
 
 class RegistryService:
@@ -72,6 +90,9 @@ class RegistryService:
     def _write(self) -> Iterator[Session]:
         """One use case's transaction; if it appended to the log, sign a checkpoint after commit."""
         with self.db.write() as session:
+            # Every write use case appends to the log, so writers queue for the log's slot
+            # before they read the state they check: two suspensions cannot both see "valid".
+            journal.serialise(session)
             yield session
             appended = session.info.get(journal.APPENDED, False)
         if appended:
@@ -326,6 +347,94 @@ class RegistryService:
         folder = Path(self.settings.keys_dir)
         _replace_file(folder / "jwks.json", json.dumps(self.jwks(), indent=2) + "\n")
         _replace_file(folder / "log.vkey", self.log_vkey() + "\n")
+
+    # --- holders: status webhooks, foreign embeds, misuse reports -----------------------
+
+    def webhook_policy(self) -> TargetPolicy:
+        """Which webhook targets may be called; private ones only under the test setting."""
+        return TargetPolicy(allow_private=self.settings.webhook_allow_private)
+
+    def register_webhook(self, actor: Actor, url: str) -> WebhookEndpointCreated:
+        """Register a holder's webhook URL; the secret is in the answer, and only there.
+
+        The URL's host is resolved and checked before the transaction opens, so no lock
+        is held while DNS answers.
+        """
+        actor.require(Role.HOLDER)
+        checked = self.webhook_policy().check(url)
+        with self._write() as session:
+            return webhooks.register(session, actor, checked, self.clock())
+
+    def webhooks(self, actor: Actor) -> list[WebhookEndpointPublic]:
+        with self.db.read() as session:
+            return webhooks.list_endpoints(session, actor)
+
+    def remove_webhook(self, actor: Actor, endpoint_id: int) -> None:
+        with self._write() as session:
+            webhooks.remove(session, actor, endpoint_id, self.clock())
+
+    def webhook_deliveries(
+        self, actor: Actor, endpoint_id: int, limit: int, cursor: str | None
+    ) -> Page[WebhookDeliveryPublic]:
+        with self.db.read() as session:
+            return webhooks.deliveries(session, actor, endpoint_id, limit, cursor)
+
+    def claim_webhook_deliveries(self, limit: int) -> list[OutgoingDelivery]:
+        """Lease due deliveries to the dispatcher; an idle poll is one read, no write lock."""
+        now = self.clock()
+        with self.db.read() as session:
+            if not webhooks.any_due(session, now):
+                return []
+        with self._write() as session:
+            return webhooks.claim_due(session, now, limit)
+
+    def record_webhook_attempt(self, outcome: AttemptOutcome) -> None:
+        with self._write() as session:
+            webhooks.record_attempt(
+                session, outcome, self.settings.webhook_retry_seconds, self.clock()
+            )
+
+    def record_foreign_embed(self, code: str, domain: str) -> bool:
+        """Count a badge shown on a domain its certificate does not cover (today, UTC)."""
+        with self._write() as session:
+            return badge_stats.record_foreign_embed(session, code, domain, self.clock().date())
+
+    def certificate_foreign_embeds(
+        self, actor: Actor, code: str, days: int
+    ) -> list[ForeignEmbedCount]:
+        with self.db.read() as session:
+            since = self.clock().date() - timedelta(days=days - 1)
+            return badge_stats.for_certificate(session, actor, code, since)
+
+    def body_foreign_embeds(self, actor: Actor, slug: str, days: int) -> list[ForeignEmbedCount]:
+        with self.db.read() as session:
+            since = self.clock().date() - timedelta(days=days - 1)
+            return badge_stats.for_body(session, actor, slug, since)
+
+    def submit_misuse_report(
+        self, data: MisuseReportCreate, client_address: str | None
+    ) -> MisuseReportReceipt:
+        """Store a public misuse report; never logged (it may hold an e-mail address)."""
+        with self._write() as session:
+            return misuse.submit(
+                session, data, client_address, self.settings.misuse_reports_per_hour, self.clock()
+            )
+
+    def misuse_reports(
+        self,
+        actor: Actor,
+        status: Literal["open", "handled", "all"],
+        limit: int,
+        cursor: str | None,
+    ) -> Page[MisuseReportPublic]:
+        with self.db.read() as session:
+            return misuse.list_reports(session, actor, status, limit, cursor)
+
+    def mark_misuse_report_handled(
+        self, actor: Actor, report_id: str, note: str
+    ) -> MisuseReportPublic:
+        with self._write() as session:
+            return misuse.mark_handled(session, actor, report_id, note, self.clock())
 
 
 def _replace_file(path: Path, text: str) -> None:

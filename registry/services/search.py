@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import Final, Literal
 
 from sqlalchemy import ColumnElement, Integer, and_, func, literal, text
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from registry.db.database import Database
@@ -123,7 +124,7 @@ def find(session: Session, query: str, now: datetime) -> SearchOutcome:
         except InvalidRegistrationNumberError:
             pass
         else:
-            hits, more = _hits(session, Organisation.registration_number == number, now)
+            hits, more = _hits(session, col(Organisation.registration_number) == number, now)
             return SearchOutcome(
                 query=text_, kind="registration_number", normalised=number, hits=hits, more=more
             )
@@ -137,14 +138,14 @@ def find(session: Session, query: str, now: datetime) -> SearchOutcome:
 
 def body_certificates(session: Session, slug: str, now: datetime) -> list[SearchHit]:
     """Every certificate a body issued, by holder name."""
-    hits, _ = _hits(session, Body.slug == slug, now, limit=1000)
+    hits, _ = _hits(session, col(Body.slug) == slug, now, limit=1000)
     return hits
 
 
 def scheme_certificates(session: Session, slug: str, now: datetime) -> list[SearchHit]:
     """Every certificate under any version of a scheme, by holder name."""
     scheme = scheme_by_slug(session, slug)
-    hits, _ = _hits(session, Scheme.id == scheme.id, now, limit=1000)
+    hits, _ = _hits(session, col(Scheme.id) == scheme.id, now, limit=1000)
     return hits
 
 
@@ -152,7 +153,7 @@ def _by_code(session: Session, text_: str, now: datetime) -> SearchOutcome:
     try:
         code = normalise_code(text_)
     except InvalidCodeError as error:
-        problem: CodeProblem = "mistyped" if _only_check_is_wrong(text_) else "malformed"
+        problem: CodeProblem = "mistyped" if only_check_is_wrong(text_) else "malformed"
         hits, more = _by_name(session, text_, now)
         return SearchOutcome(
             query=text_,
@@ -162,11 +163,11 @@ def _by_code(session: Session, text_: str, now: datetime) -> SearchOutcome:
             hits=hits,
             more=more,
         )
-    hits, more = _hits(session, Certificate.code == code, now)
+    hits, more = _hits(session, col(Certificate.code) == code, now)
     return SearchOutcome(query=text_, kind="code", normalised=code, hits=hits, more=more)
 
 
-def _only_check_is_wrong(text_: str) -> bool:
+def only_check_is_wrong(text_: str) -> bool:
     """Whether some other last character would make a valid code: then only it is wrong."""
     stem = text_.rstrip()[:-1]
     for char in ALPHABET:
@@ -224,9 +225,19 @@ def _by_name(session: Session, text_: str, now: datetime) -> tuple[list[SearchHi
         condition: ColumnElement[bool] = col(Certificate.organisation_id).in_(ids)
     else:
         folded = func.registry_fold(Organisation.legal_name)
-        # \m anchors at a word start (PostgreSQL regex); the words carry no regex syntax.
+        # \m anchors at a word start (PostgreSQL regex). The words hold letters and digits
+        # only, and whatever folding makes of them is stripped to letters and digits too,
+        # so no regex syntax reaches the pattern. ~ and || bind equally tight, hence the
+        # explicit group.
         condition = and_(
-            *(folded.op("~")(literal("\\m").concat(func.registry_fold(word))) for word in words)
+            *(
+                folded.op("~", is_comparison=True)(
+                    literal("\\m")
+                    .concat(func.regexp_replace(func.registry_fold(word), "[^[:alnum:]]", "", "g"))
+                    .self_group()
+                )
+                for word in words
+            )
         )
     return _hits(session, condition, now)
 
@@ -239,12 +250,13 @@ def _hits(
     limit: int = MAX_HITS,
     via_domain: bool = False,
 ) -> tuple[list[SearchHit], bool]:
+    # SQLAlchemy's own select: SQLModel's is typed for at most four entities.
     query = (
-        select(Certificate, Organisation, SchemeVersion, Scheme, Body)
-        .join(Organisation, Organisation.id == Certificate.organisation_id)  # type: ignore[arg-type]
-        .join(SchemeVersion, SchemeVersion.id == Certificate.scheme_version_id)  # type: ignore[arg-type]
-        .join(Scheme, Scheme.id == SchemeVersion.scheme_id)  # type: ignore[arg-type]
-        .join(Body, Body.id == Certificate.body_id)  # type: ignore[arg-type]
+        sa_select(Certificate, Organisation, SchemeVersion, Scheme, Body)
+        .join(Organisation, col(Organisation.id) == col(Certificate.organisation_id))
+        .join(SchemeVersion, col(SchemeVersion.id) == col(Certificate.scheme_version_id))
+        .join(Scheme, col(Scheme.id) == col(SchemeVersion.scheme_id))
+        .join(Body, col(Body.id) == col(Certificate.body_id))
     )
     sources: dict[int, str] = {}
     if via_domain:
@@ -255,7 +267,7 @@ def _hits(
         query = query.where(col(Certificate.id).in_(list(sources)))
     else:
         query = query.where(condition)
-    rows = session.exec(
+    rows = session.execute(
         query.order_by(col(Organisation.legal_name), col(Certificate.code)).limit(limit + 1)
     ).all()
     hits = [

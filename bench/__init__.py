@@ -1,0 +1,1 @@
+"""Benchmarks: each compares within one run, never against a figure from another day."""

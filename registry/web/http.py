@@ -1,0 +1,96 @@
+"""HTTP for the pages: validators, cache lifetimes, security headers, HEAD.
+
+Every page is rendered whole, then answered with a strong ``ETag`` (a digest of the
+bytes), so ``If-None-Match`` gives a 304 whatever changed the page: data, language or
+the clock. ``max-age`` never outlives the moment the clock alone changes a status shown
+on the page (``seconds_until_change``), and stays short anyway because suspensions and
+withdrawals are events, not clock ticks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Final
+
+from litestar import Request, Response
+
+from registry.domain.status import CertificateStatus, seconds_until_change
+
+MAX_AGE: Final = 60
+NOT_FOUND_MAX_AGE: Final = 60
+HTML: Final = "text/html; charset=utf-8"
+CONTENT_SECURITY_POLICY: Final = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; "
+    "object-src 'none'"
+)
+PAGE_HEADERS: Final = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def max_age_for(statuses: Iterable[tuple[str, datetime]], now: datetime) -> int:
+    """The longest lifetime that cannot outlive a status change by the clock."""
+    lifetime = MAX_AGE
+    for status, valid_until in statuses:
+        left = seconds_until_change(CertificateStatus(status), valid_until, now)
+        if left is not None:
+            lifetime = min(lifetime, max(left, 0))
+    return lifetime
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def _matches(header: str | None, etag: str) -> bool:
+    """RFC 9110 §13.1.2: weak comparison, ``*`` matches any current representation."""
+    if not header:
+        return False
+    candidates = {part.strip().removeprefix("W/") for part in header.split(",")}
+    return "*" in candidates or etag in candidates
+
+
+def page_response(
+    request: Request[Any, Any, Any],
+    html: str,
+    *,
+    max_age: int = MAX_AGE,
+    status_code: int = 200,
+    media_type: str = HTML,
+) -> Response[bytes]:
+    """The page with its validators and headers; 304 on a matching ``If-None-Match``;
+    headers only for HEAD (with the length the GET body has)."""
+    body = html.encode("utf-8")
+    etag = etag_of(body)
+    headers = {
+        **PAGE_HEADERS,
+        "etag": etag,
+        "cache-control": f"public, max-age={max_age}"
+        + (", must-revalidate" if max_age < MAX_AGE else ""),
+        "vary": "Accept-Language",
+    }
+    if status_code == 200 and _matches(request.headers.get("if-none-match"), etag):
+        return Response(b"", status_code=304, headers=headers, media_type=media_type)
+    if request.method == "HEAD":
+        headers["content-length"] = str(len(body))
+        return Response(b"", status_code=status_code, headers=headers, media_type=media_type)
+    return Response(body, status_code=status_code, headers=headers, media_type=media_type)
+
+
+def redirect(location: str, *, permanent: bool = False) -> Response[bytes]:
+    """A redirect that caches like a page (a search result may change with the data)."""
+    headers = {
+        **PAGE_HEADERS,
+        "location": location,
+        "cache-control": "public, max-age=86400" if permanent else f"public, max-age={MAX_AGE}",
+        "vary": "Accept-Language",
+    }
+    return Response(b"", status_code=308 if permanent else 303, headers=headers)

@@ -1,0 +1,79 @@
+"""Languages of the public pages: Dutch by default, English by choice or by the browser.
+
+The message catalogues are gettext ``.po`` files under ``registry/i18n`` (message ids in
+English), compiled in memory with Babel when first used, so that an installed package
+needs no build step and a catalogue in git is the one that runs. A public page sets no
+cookie: ``?lang=nl|en`` wins, then ``Accept-Language``, then Dutch.
+
+To refresh the catalogues after changing a template or a label::
+
+    pybabel extract -F registry/i18n/babel.cfg -o registry/i18n/messages.pot .
+    pybabel update -i registry/i18n/messages.pot -d registry/i18n
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from functools import cache
+from pathlib import Path
+from typing import Final, Literal
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+Language = Literal["nl", "en"]
+LANGUAGES: Final[tuple[Language, ...]] = ("nl", "en")
+DEFAULT: Final[Language] = "nl"
+SOURCE: Final[Language] = "en"  # the language of the message ids
+CATALOGUES: Final = Path(__file__).resolve().parent.parent / "i18n"
+
+
+def catalogue_path(language: Language) -> Path:
+    return CATALOGUES / language / "LC_MESSAGES" / "messages.po"
+
+
+@cache
+def translations(language: Language) -> gettext.NullTranslations:
+    """The compiled catalogue of ``language``; the source language translates to itself.
+
+    Raises FileNotFoundError when a shipped catalogue is missing: a packaging bug.
+    """
+    if language == SOURCE:
+        return gettext.NullTranslations()
+    with catalogue_path(language).open("rb") as po:
+        catalog = read_po(po, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def negotiate(query: str | None, accept_language: str | None) -> tuple[Language, bool]:
+    """The page language and whether the visitor chose it explicitly with ``?lang``.
+
+    ``Accept-Language`` is read by quality (RFC 9110 §12.5.4); the first supported
+    primary subtag wins, and a header that names neither language leaves Dutch.
+    """
+    if query in LANGUAGES:
+        return query, True
+    best: tuple[float, int, Language] | None = None
+    for position, item in enumerate((accept_language or "").split(",")[:20]):
+        tag, _, params = item.strip().partition(";")
+        primary = tag.strip().lower().split("-", 1)[0]
+        if primary not in LANGUAGES:
+            continue
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality <= 0:
+            continue
+        candidate = (-quality, position, primary)
+        if best is None or candidate < best:
+            best = candidate
+    return (best[2] if best else DEFAULT), False

@@ -1,0 +1,230 @@
+"""The public pages: home and search, certificates, schemes, bodies and the log.
+
+Thin handlers: read the language, call the services, shape with ``views``, render, and
+answer through ``http.page_response`` (validators, cache lifetime, security headers,
+HEAD). Pages set no cookie.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from litestar import HttpMethod, Request, Response, route
+from litestar.handlers import HTTPRouteHandler
+
+from registry.domain.codes import InvalidCodeError, normalise_code
+from registry.errors import NotFoundError, RegistryError
+from registry.services.registry import RegistryService
+from registry.services.search import Search, only_check_is_wrong
+from registry.web import http, qr, templating, verification, views
+from registry.web.i18n import negotiate
+
+
+def _page(path: str, name: str) -> Callable[[Callable[..., Any]], HTTPRouteHandler]:
+    """A page handler: GET and HEAD, run in a thread (it reads the database), not in
+    the OpenAPI document (it is HTML for people)."""
+    return route(
+        path,
+        http_method=[HttpMethod.GET, HttpMethod.HEAD],
+        name=name,
+        sync_to_thread=True,
+        include_in_schema=False,
+    )
+
+
+def page_context(request: Request[Any, Any, Any]) -> views.PageContext:
+    language, explicit = negotiate(
+        request.query_params.get("lang"), request.headers.get("accept-language")
+    )
+    params = {"q": request.query_params["q"]} if "q" in request.query_params else {}
+    return views.PageContext(language, explicit, request.url.path, params)
+
+
+def _render(
+    request: Request[Any, Any, Any],
+    page: views.PageContext,
+    template: str,
+    *,
+    max_age: int = http.MAX_AGE,
+    status_code: int = 200,
+    **context: Any,
+) -> Response[bytes]:
+    html = templating.render(page.lang, template, {"page": page, **context})
+    return http.page_response(request, html, max_age=max_age, status_code=status_code)
+
+
+def _not_found(
+    request: Request[Any, Any, Any], page: views.PageContext, what: str, **context: Any
+) -> Response[bytes]:
+    return _render(
+        request,
+        page,
+        "errors/not_found.html",
+        status_code=404,
+        max_age=http.NOT_FOUND_MAX_AGE,
+        what=what,
+        **context,
+    )
+
+
+@_page("/", "web:home")
+def home(request: Request[Any, Any, Any], registry: RegistryService) -> Response[bytes]:
+    """The search box; with ``?q=`` the results (a found code goes straight to its page)."""
+    page = page_context(request)
+    query = request.query_params.get("q", "")
+    if not query.strip():
+        return _render(
+            request, page, "home/home.html", schemes=registry.schemes(), bodies=registry.bodies()
+        )
+    outcome = Search(registry.db, registry.clock).find(query)
+    if outcome.kind == "code" and outcome.normalised and outcome.hits:
+        return http.redirect(page.href(f"/c/{outcome.normalised}"))
+    now = registry.clock()
+    return _render(
+        request,
+        page,
+        "home/results.html",
+        outcome=outcome,
+        max_age=http.max_age_for(((h.status, h.valid_until) for h in outcome.hits), now),
+    )
+
+
+@_page("/c/{code:str}", "web:certificate")
+def certificate(
+    request: Request[Any, Any, Any], registry: RegistryService, code: str
+) -> Response[bytes]:
+    """Status first, then holder, scheme, what was checked, who checked, history, checks."""
+    page = page_context(request)
+    try:
+        canonical = normalise_code(code)
+    except InvalidCodeError as error:
+        return _not_found(
+            request,
+            page,
+            "code",
+            code=code,
+            mistyped=only_check_is_wrong(code),
+            problem=error.detail,
+        )
+    if canonical != code:
+        return http.redirect(page.href(f"/c/{canonical}"), permanent=True)
+    try:
+        found = registry.certificate(canonical)
+    except NotFoundError:
+        return _not_found(request, page, "certificate", code=canonical)
+    version = registry.scheme_version(found.scheme.slug, found.scheme_version)
+    body = registry.body(found.body.slug)
+    check = verification.check_certificate(registry, found)
+    url = f"{registry.settings.public_url}/c/{quote(canonical)}"
+    return _render(
+        request,
+        page,
+        "certificates/certificate.html",
+        certificate=found,
+        groups=views.findings_by_dimension(found.findings, version, page.lang),
+        accreditations=views.accreditations_for(body, found.scheme.slug),
+        body=body,
+        schemes={s.slug: s for s in registry.schemes()},
+        check=check,
+        qr=qr.qr_path(url),
+        page_url=url,
+        max_age=http.max_age_for([(found.status, found.valid_until)], registry.clock()),
+    )
+
+
+@_page("/schemes/{slug:str}", "web:scheme")
+def scheme(
+    request: Request[Any, Any, Any], registry: RegistryService, slug: str
+) -> Response[bytes]:
+    """A scheme's independence profile, every version with its criteria, its holders."""
+    page = page_context(request)
+    try:
+        found = registry.scheme(slug)
+    except RegistryError:
+        return _not_found(request, page, "scheme")
+    hits = Search(registry.db, registry.clock).scheme_certificates(slug)
+    return _render(
+        request,
+        page,
+        "schemes/scheme.html",
+        scheme=found,
+        texts=views.scheme_texts(found, page.lang),
+        versions=[
+            (v, views.criteria_by_dimension(v.criteria, page.lang))
+            for v in sorted(found.versions, key=lambda v: v.number, reverse=True)
+        ],
+        hits=hits,
+        max_age=http.max_age_for(((h.status, h.valid_until) for h in hits), registry.clock()),
+    )
+
+
+@_page("/bodies/{slug:str}", "web:body")
+def body(request: Request[Any, Any, Any], registry: RegistryService, slug: str) -> Response[bytes]:
+    """A certification body: its accreditations, their scope, and its certificates."""
+    page = page_context(request)
+    try:
+        found = registry.body(slug)
+    except RegistryError:
+        return _not_found(request, page, "body")
+    hits = Search(registry.db, registry.clock).body_certificates(slug)
+    schemes = {s.slug: s for s in registry.schemes()}
+    return _render(
+        request,
+        page,
+        "bodies/body.html",
+        body=found,
+        schemes=schemes,
+        hits=hits,
+        max_age=http.max_age_for(((h.status, h.valid_until) for h in hits), registry.clock()),
+    )
+
+
+@_page("/log", "web:log")
+def log(request: Request[Any, Any, Any], registry: RegistryService) -> Response[bytes]:
+    """The log for people: the latest checkpoint, recent entries, how to monitor it."""
+    page = page_context(request)
+    checkpoint, entries = _log_head(registry)
+    return _render(
+        request,
+        page,
+        "log/log.html",
+        checkpoint=checkpoint,
+        entries=entries,
+        public_url=registry.settings.public_url,
+    )
+
+
+def _log_head(registry: RegistryService, recent: int = 20) -> tuple[str, list[dict[str, Any]]]:
+    """The latest signed checkpoint's text and its last entries ("" and [] before any)."""
+    read_checkpoint = getattr(registry, "log_checkpoint", None)
+    read_entries = getattr(registry, "log_entries", None)
+    if read_checkpoint is None:
+        return "", []
+    try:
+        checkpoint = str(read_checkpoint())
+    except RegistryError:
+        return "", []
+    lines = checkpoint.split("\n")
+    size = int(lines[1]) if len(lines) > 1 and lines[1].isdigit() else 0
+    if read_entries is None or size == 0:
+        return checkpoint, []
+    entries: list[dict[str, Any]] = []
+    for item in read_entries(max(0, size - recent), size).items:
+        try:
+            document = json.loads(item.entry)
+        except ValueError:
+            continue
+        if isinstance(document, dict):
+            data = document.get("data")
+            entries.append(
+                {
+                    "index": item.index,
+                    "type": str(document.get("type", "")),
+                    "time": str(document.get("time", "")),
+                    "code": str(data.get("code", "")) if isinstance(data, dict) else "",
+                }
+            )
+    return checkpoint, list(reversed(entries))

@@ -39,6 +39,7 @@ from registry.services.clock import Clock, system_clock
 from registry.services.keys import KeyRing
 from registry.services.registry import RegistryService
 from registry.services.webhook_delivery import WebhookDispatcher
+from registry.web import web_handlers
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = (
@@ -63,6 +64,7 @@ TITLES = {
     413: "Request body too large",
     415: "Unsupported media type",
     422: "Rule violated",
+    429: "Too many requests",
     500: "Internal server error",
 }
 SECURITY_HEADERS = {
@@ -121,6 +123,7 @@ def http_error_handler(
             405: "method-not-allowed",
             413: "body-too-large",
             415: "unsupported-media-type",
+            429: "rate-limited",
         }.get(status, "http-error")
         if status == 413:
             limit = request.app.state.settings.max_body_bytes
@@ -273,6 +276,7 @@ def create_app(
             HolderController,
             BodyForeignEmbedController,
             MisuseReportController,
+            *web_handlers(),
         ],
         dependencies={
             "registry": Provide(provide_registry, sync_to_thread=False),

@@ -29,7 +29,6 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from registry.app import create_app
 from registry.bootstrap import initialise
 from registry.config import Settings
 from tests.support.env import TEST_KDF_ROUNDS, FakeClock, need
@@ -130,11 +129,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         "REGISTRY_WORKERS": "1",
         "PYTHONPATH": str(ROOT),
     }
-    pages_wired = any(r.path == "/c/{code:str}" for r in create_app(settings).routes)
-    if pages_wired:
-        command = [sys.executable, "-m", "registry.cli", "serve", "--port", str(port)]
-    else:  # until create_app registers the pages itself
-        command = [sys.executable, "-m", "tests.browser.serve_with_pages", str(port)]
+    command = [sys.executable, "-m", "registry.cli", "serve", "--port", str(port)]
     log = folder / "serve.log"
     with log.open("wb") as output:
         process = subprocess.Popen(

@@ -61,6 +61,8 @@ def test_dockerfile_command_and_health_check_work(settings: Settings, tmp_path: 
         "REGISTRY_KEY_PASSPHRASE": settings.key_passphrase or "",
         "REGISTRY_KEY_KDF_ROUNDS": str(settings.key_kdf_rounds),
         "REGISTRY_PORT": str(port),
+        # One worker: granian can hang when stopped while a second worker is still starting.
+        "REGISTRY_WORKERS": "1",
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
     command = _dockerfile_instruction("CMD")

@@ -25,19 +25,14 @@ from registry.bootstrap import initialise
 from registry.config import Settings
 from registry.db.migrate import upgrade
 from registry.services.registry import RegistryService
-from registry.web import web_handlers
 from tests.support.env import PG_SERVER, TEST_KDF_ROUNDS, FakeClock, need
 from tests.support.world import World, build_world
 from tests.web.site import populate
 
 
 def app_with_pages(settings: Settings, clock: FakeClock, service: RegistryService) -> Litestar:
-    """``create_app`` as served; the pages are registered here only if it lacks them."""
-    app = create_app(settings, clock=clock, keyring=service.keyring)
-    if not any(route.path == "/c/{code:str}" for route in app.routes):
-        for handler in web_handlers():
-            app.register(handler)
-    return app
+    """``create_app`` as served, with the test's clock and keys."""
+    return create_app(settings, clock=clock, keyring=service.keyring)
 
 
 def site_settings(database_url: str, folder: Path) -> Settings:

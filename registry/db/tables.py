@@ -431,3 +431,20 @@ class ClientRate(SQLModel, table=True):
         sa_column=Column(UTCDateTime(), primary_key=True, autoincrement=False)
     )
     count: int
+
+
+class WriteRecord(SQLModel, table=True):
+    """Who did which authenticated write, and when: the registry's own audit trail.
+
+    It names people (through their person row), so it stays in the database, where a
+    person's name can be erased, and never enters the transparency log.
+    """
+
+    __tablename__ = "write_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    token_id: int = Field(foreign_key="api_token.id")
+    role: str = Field(max_length=16)
+    action: str = Field(max_length=64)
+    at: datetime = _instant(index=True)

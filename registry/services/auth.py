@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from registry.db.tables import ApiToken, Person
+from registry.db.tables import ApiToken, Person, WriteRecord
 from registry.domain.vocabulary import PARTY_OF_ROLE, PartyType, Role
 from registry.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 
@@ -129,3 +129,17 @@ def issue_token_for(
             "you may create tokens only for yourself or the people of your body"
         )
     return issue_token(session, person, label, now)
+
+
+def record_write(session: Session, actor: Actor, action: str, now: datetime) -> None:
+    """Every authenticated write is recorded with who did it, and with which token."""
+    session.add(
+        WriteRecord(
+            person_id=actor.person_id,
+            token_id=actor.token_id,
+            role=actor.role.value,
+            action=action,
+            at=now,
+        )
+    )
+    session.flush()

@@ -62,7 +62,9 @@ class DbHashStore:
                 for level, indexes in by_level.items()
             )
         )
-        rows = self.session.exec(select(LogNode.level, LogNode.index, LogNode.hash).where(condition)).all()
+        rows = self.session.exec(
+            select(LogNode.level, LogNode.index, LogNode.hash).where(condition)
+        ).all()
         return {(level, index): bytes(value) for level, index, value in rows}
 
 

@@ -29,6 +29,7 @@ from registry.services import (
     certificate_views,
     certificates,
     decisions,
+    form_secret,
     journal,
     keys,
     log_views,
@@ -87,13 +88,16 @@ class RegistryService:
         self.clock = clock
 
     @contextmanager
-    def _write(self) -> Iterator[Session]:
-        """One use case's transaction; if it appended to the log, sign a checkpoint after commit."""
+    def _write(self, actor: Actor | None = None, action: str = "") -> Iterator[Session]:
+        """One use case's transaction, recorded with who did it when an actor is given;
+        if it appended to the log, a checkpoint is signed after commit."""
         with self.db.write() as session:
             # Every write use case appends to the log, so writers queue for the log's slot
             # before they read the state they check: two suspensions cannot both see "valid".
             journal.serialise(session)
             yield session
+            if actor is not None:
+                auth.record_write(session, actor, action, self.clock())
             appended = session.info.get(journal.APPENDED, False)
         if appended:
             self.sign_checkpoint()
@@ -123,14 +127,14 @@ class RegistryService:
             )
 
     def issue_token(self, actor: Actor, person_id: str, label: str) -> TokenIssued:
-        with self._write() as session:
+        with self._write(actor, "issue_token") as session:
             person = bodies.person_by_pseudonym(session, person_id)
             row, plain = auth.issue_token_for(session, actor, person, label, self.clock())
             assert row.id is not None
             return TokenIssued(id=row.id, token=plain, role=row.role, person=person.pseudonym)
 
     def revoke_token(self, actor: Actor, token_id: int) -> None:
-        with self._write() as session:
+        with self._write(actor, "revoke_token") as session:
             auth.revoke_token(session, actor, token_id, self.clock())
 
     def create_staff_token(self, name: str, label: str = "command line") -> TokenIssued:
@@ -144,7 +148,7 @@ class RegistryService:
     # --- schemes ----------------------------------------------------------------------
 
     def create_scheme(self, actor: Actor, data: SchemeCreate) -> SchemePublic:
-        with self._write() as session:
+        with self._write(actor, "create_scheme") as session:
             now = self.clock()
             scheme = schemes.create_scheme(session, actor, data, now)
             return schemes.scheme_public(session, scheme, now)
@@ -152,7 +156,7 @@ class RegistryService:
     def publish_version(
         self, actor: Actor, slug: str, data: SchemeVersionCreate
     ) -> SchemeVersionPublic:
-        with self._write() as session:
+        with self._write(actor, "publish_version") as session:
             version = schemes.publish_version(session, actor, slug, data, self.clock())
             return schemes.version_public(session, slug, version.number)
 
@@ -177,7 +181,7 @@ class RegistryService:
     # --- bodies and people -------------------------------------------------------------
 
     def register_body(self, actor: Actor, data: BodyCreate) -> BodyPublic:
-        with self._write() as session:
+        with self._write(actor, "register_body") as session:
             return bodies.body_public(
                 session, bodies.register_body(session, actor, data, self.clock())
             )
@@ -185,7 +189,7 @@ class RegistryService:
     def add_accreditation(
         self, actor: Actor, slug: str, data: AccreditationCreate
     ) -> AccreditationPublic:
-        with self._write() as session:
+        with self._write(actor, "add_accreditation") as session:
             row = bodies.add_accreditation(session, actor, slug, data, self.clock())
             public = bodies.body_public(session, bodies.body_by_slug(session, slug))
             return next(a for a in public.accreditations if a.id == row.id)
@@ -199,20 +203,20 @@ class RegistryService:
             return bodies.body_public(session, bodies.body_by_slug(session, slug))
 
     def add_person(self, actor: Actor, slug: str, data: PersonCreate) -> PersonPublic:
-        with self._write() as session:
+        with self._write(actor, "add_person") as session:
             return bodies.person_public(
                 session, bodies.add_person(session, actor, slug, data, self.clock())
             )
 
     def add_holder_person(self, actor: Actor, country: str, number: str, name: str) -> PersonPublic:
-        with self._write() as session:
+        with self._write(actor, "add_holder_person") as session:
             person = bodies.add_holder_person(session, actor, country, number, name, self.clock())
             return bodies.person_public(session, person)
 
     # --- assessments and decisions -------------------------------------------------------
 
     def submit_assessment(self, actor: Actor, data: AssessmentCreate) -> AssessmentPublic:
-        with self._write() as session:
+        with self._write(actor, "submit_assessment") as session:
             return assessments.assessment_public(
                 session, assessments.submit(session, actor, data, self.clock())
             )
@@ -230,7 +234,7 @@ class RegistryService:
             return assessments.list_for_body(session, actor, status, limit, cursor)
 
     def decide(self, actor: Actor, assessment_id: str, data: DecisionCreate) -> DecisionPublic:
-        with self._write() as session:
+        with self._write(actor, "decide") as session:
             now = self.clock()
             decision = decisions.decide(
                 session, self._issuer(session), actor, assessment_id, data, now
@@ -253,7 +257,7 @@ class RegistryService:
     def change_status(
         self, actor: Actor, code: str, transition: Transition, reason: str
     ) -> CertificatePublic:
-        with self._write() as session:
+        with self._write(actor, "change_status") as session:
             now = self.clock()
             certificate = certificates.change_status(session, actor, code, transition, reason, now)
             return certificate_views.certificate_public(session, certificate, now)
@@ -263,12 +267,12 @@ class RegistryService:
             return certificates.expire_due(session, self.clock())
 
     def add_domain(self, actor: Actor, code: str, domain: str) -> CoveredDomain:
-        with self._write() as session:
+        with self._write(actor, "add_domain") as session:
             row = certificates.add_holder_domain(session, actor, code, domain, self.clock())
             return CoveredDomain(domain=row.domain, source="holder", added_at=row.added_at)
 
     def remove_domain(self, actor: Actor, code: str, domain: str) -> None:
-        with self._write() as session:
+        with self._write(actor, "remove_domain") as session:
             certificates.remove_holder_domain(session, actor, code, domain, self.clock())
 
     def certificate(self, code: str) -> CertificatePublic:
@@ -362,7 +366,7 @@ class RegistryService:
         """
         actor.require(Role.HOLDER)
         checked = self.webhook_policy().check(url)
-        with self._write() as session:
+        with self._write(actor, "register_webhook") as session:
             return webhooks.register(session, actor, checked, self.clock())
 
     def webhooks(self, actor: Actor) -> list[WebhookEndpointPublic]:
@@ -370,7 +374,7 @@ class RegistryService:
             return webhooks.list_endpoints(session, actor)
 
     def remove_webhook(self, actor: Actor, endpoint_id: int) -> None:
-        with self._write() as session:
+        with self._write(actor, "remove_webhook") as session:
             webhooks.remove(session, actor, endpoint_id, self.clock())
 
     def webhook_deliveries(
@@ -433,9 +437,30 @@ class RegistryService:
     def mark_misuse_report_handled(
         self, actor: Actor, report_id: str, note: str
     ) -> MisuseReportPublic:
-        with self._write() as session:
+        with self._write(actor, "mark_misuse_report_handled") as session:
             return misuse.mark_handled(session, actor, report_id, note, self.clock())
 
+
+    # --- badges: foreign-embed counting and the public forms' secret --------------------
+
+    def count_foreign_badge(self, code: str, domain: str) -> bool:
+        """Count one showing of the badge on a domain it does not cover (today, UTC).
+
+        A single upsert in its own short transaction, not queued behind the log's
+        writers: the badge is the most requested URL and must not wait for them.
+        Raises InvalidCodeError or InvalidDomainError for input that is neither.
+        """
+        with self.db.write() as session:
+            return badge_stats.record_foreign_embed(session, code, domain, self.clock().date())
+
+    def form_secret(self) -> bytes:
+        """The per-registry secret that signs the public forms' time tokens."""
+        with self.db.read() as session:
+            found = form_secret.read_form_secret(session)
+        if found is not None:
+            return found
+        with self.db.write() as session:
+            return form_secret.ensure_form_secret(session)
 
 def _replace_file(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically (readers never see half a file)."""

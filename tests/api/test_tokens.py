@@ -9,7 +9,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 
 from registry.services.registry import RegistryService
@@ -255,13 +254,6 @@ def test_writes_are_attributed_to_their_author(world: World, service: RegistrySe
     assert [tuple(a) for a in actors] == [("issued", world.admin_person), ("suspended", admin2)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DESIGN.md: 'Every authenticated write is recorded with who did it'. Creating a scheme, "
-    "registering a body, recording an accreditation, adding a person and issuing or revoking a "
-    "token store no reference to the acting person (no created_by/issued_by/revoked_by column, "
-    "no audit record)",
-)
 def test_every_authenticated_write_records_its_author(world: World, service: RegistryService) -> None:
     staff = pseudonym_of(world, world.staff)
     laptop: dict[str, Any] = {}

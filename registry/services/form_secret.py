@@ -15,12 +15,12 @@ from sqlmodel import Session
 from registry.db.tables import RegistryMeta
 from registry.services.badge_stats import dialect_insert
 
-FORM_SECRET_KEY: Final = "public-form-secret"
+META_ROW: Final = "public-form-secret"
 
 
 def read_form_secret(session: Session) -> bytes | None:
     """The stored secret, or None before anyone made it."""
-    row = session.get(RegistryMeta, FORM_SECRET_KEY)
+    row = session.get(RegistryMeta, META_ROW)
     return bytes.fromhex(row.value) if row is not None else None
 
 
@@ -28,7 +28,7 @@ def ensure_form_secret(session: Session) -> bytes:
     """The secret, made by whichever process asks first (concurrent makers agree)."""
     session.execute(
         dialect_insert(session, RegistryMeta.__table__)  # type: ignore[attr-defined]
-        .values(key=FORM_SECRET_KEY, value=secrets.token_hex(32))
+        .values(key=META_ROW, value=secrets.token_hex(32))
         .on_conflict_do_nothing(index_elements=["key"])
     )
     found = read_form_secret(session)

@@ -12,7 +12,9 @@ from typing import Any, Final
 from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 
+from registry.web.badges import badge
 from registry.web.pages import body, certificate, home, log, scheme
+from registry.web.report import report
 from registry.web.templating import STATIC_DIR
 
 STATIC_MAX_AGE: Final = 3600  # assets are linked with ?v=<digest>, so a change shows at once
@@ -26,6 +28,8 @@ def web_handlers() -> list[Any]:
         scheme,
         body,
         log,
+        badge,
+        report,
         create_static_files_router(
             path="/static",
             directories=[STATIC_DIR],

@@ -36,9 +36,12 @@ PAGE_HEADERS: Final = {
 }
 
 
-def max_age_for(statuses: Iterable[tuple[str, datetime]], now: datetime) -> int:
-    """The longest lifetime that cannot outlive a status change by the clock."""
-    lifetime = MAX_AGE
+def max_age_for(
+    statuses: Iterable[tuple[str, datetime]], now: datetime, ceiling: int = MAX_AGE
+) -> int:
+    """The longest lifetime, at most ``ceiling``, that cannot outlive a status change by
+    the clock."""
+    lifetime = ceiling
     for status, valid_until in statuses:
         left = seconds_until_change(CertificateStatus(status), valid_until, now)
         if left is not None:
@@ -56,6 +59,11 @@ def _matches(header: str | None, etag: str) -> bool:
         return False
     candidates = {part.strip().removeprefix("W/") for part in header.split(",")}
     return "*" in candidates or etag in candidates
+
+
+def if_none_match(request: Request[Any, Any, Any], etag: str) -> bool:
+    """Whether the request's ``If-None-Match`` matches ``etag`` (answer 304)."""
+    return _matches(request.headers.get("if-none-match"), etag)
 
 
 def page_response(

@@ -19,8 +19,9 @@ from registry.domain.codes import InvalidCodeError, normalise_code
 from registry.errors import NotFoundError, RegistryError
 from registry.services.registry import RegistryService
 from registry.services.search import Search, only_check_is_wrong
-from registry.web import http, qr, templating, verification, views
+from registry.web import badges, http, qr, templating, verification, views
 from registry.web.i18n import negotiate
+from registry.web.report import report_form
 
 
 def _page(path: str, name: str) -> Callable[[Callable[..., Any]], HTTPRouteHandler]:
@@ -77,7 +78,12 @@ def home(request: Request[Any, Any, Any], registry: RegistryService) -> Response
     query = request.query_params.get("q", "")
     if not query.strip():
         return _render(
-            request, page, "home/home.html", schemes=registry.schemes(), bodies=registry.bodies()
+            request,
+            page,
+            "home/home.html",
+            schemes=registry.schemes(),
+            bodies=registry.bodies(),
+            report=report_form(registry, page.lang),
         )
     outcome = Search(registry.db, registry.clock).find(query)
     if outcome.kind == "code" and outcome.normalised and outcome.hits:
@@ -131,6 +137,15 @@ def certificate(
         check=check,
         qr=qr.qr_path(url),
         page_url=url,
+        snippets=badges.embed_snippets(
+            registry.settings.public_url,
+            canonical,
+            templating.local_name(found.scheme, "name", page.lang),
+            found.holder.legal_name,
+            page.lang,
+        ),
+        snippet_texts=badges.SNIPPET_TEXTS[page.lang],
+        report=report_form(registry, page.lang, canonical),
         max_age=http.max_age_for([(found.status, found.valid_until)], registry.clock()),
     )
 

@@ -86,6 +86,12 @@ def inert(value: object) -> Markup:
     return Markup("<bdi>") + escape(visible_controls(value)) + Markup("</bdi>")
 
 
+def local_name(item: object, name: str = "name", language: Language = "nl") -> str:
+    """A text the data holds in both languages (``name_nl``, ``name_en``), Dutch if the
+    other is empty."""
+    return str(getattr(item, f"{name}_{language}", "") or getattr(item, f"{name}_nl"))
+
+
 def _to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 

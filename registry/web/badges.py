@@ -1,0 +1,381 @@
+"""The live badge: ``/badge/{code}.svg``, the SVG retailers embed on every page.
+
+The badge never claims more than the registry's live status: the status is computed from
+the clock, the cache lifetime never outlives the next change by the clock (and stays at
+most five minutes, so a suspension shows everywhere within them), and the ``ETag`` is a
+digest of the bytes, so it changes with the status and with the domain check.
+
+Domain binding: when ``Referer`` or ``Origin`` names a host the certificate does not
+cover, the badge says "not verified for this site" instead of the status, and the showing
+is counted (certificate, domain and day; nothing about the visitor). Without either
+header the badge shows the status.
+
+The SVG comes from ``templates/badges/badge.svg`` in the autoescaping environment; text
+people typed is cleaned first (``badge_text``): controls and bidi characters shown as
+visible ``[U+XXXX]`` marks, characters XML cannot carry likewise, and cut with an
+ellipsis so that a long name cannot run off the badge.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Final, Literal
+from urllib.parse import quote, urlsplit
+
+from litestar import HttpMethod, Request, Response, route
+from markupsafe import escape
+
+from registry.domain.codes import InvalidCodeError, normalise_code
+from registry.domain.hosts import InvalidDomainError, domain_matches, host_key
+from registry.errors import NotFoundError, RegistryError
+from registry.services.registry import RegistryService
+from registry.services.schemas import CertificatePublic
+from registry.web import http, templating
+from registry.web.i18n import Language
+
+log = logging.getLogger(__name__)
+
+Size = Literal["small", "large"]
+Theme = Literal["light", "dark"]
+State = Literal["valid", "suspended", "withdrawn", "expired", "unknown", "foreign"]
+
+BADGE_MAX_AGE: Final = 300  # a suspension shows everywhere within five minutes
+SVG: Final = "image/svg+xml"
+BADGE_CSP: Final = "default-src 'none'; style-src 'unsafe-inline'"
+ELLIPSIS: Final = "\u2026"
+
+
+@dataclass(frozen=True)
+class Box:
+    width: int
+    height: int
+    stripe: int
+    left: int
+    small_font: int
+    status_font: int
+    lines: tuple[int, int, int, int]
+    chars: int  # the most characters of one line of names
+
+
+BOXES: Final[dict[Size, Box]] = {
+    "small": Box(240, 80, 6, 14, 11, 14, (17, 36, 54, 70), 34),
+    "large": Box(360, 120, 8, 20, 15, 20, (25, 53, 80, 104), 38),
+}
+COLOURS: Final[dict[Theme, dict[str, dict[str, str]]]] = {
+    "light": {
+        "base": {
+            "background": "#ffffff",
+            "border": "#8a8f98",
+            "text": "#1b1f24",
+            "muted": "#4a5059",
+        },
+        "valid": {"stripe": "#1a7f37", "status": "#116329"},
+        "suspended": {"stripe": "#9a6700", "status": "#7d4e00"},
+        "withdrawn": {"stripe": "#cf222e", "status": "#a40e26"},
+        "expired": {"stripe": "#6e7781", "status": "#424a53"},
+        "unknown": {"stripe": "#6e7781", "status": "#424a53"},
+        "foreign": {"stripe": "#cf222e", "status": "#a40e26"},
+    },
+    "dark": {
+        "base": {
+            "background": "#1b1f24",
+            "border": "#57606a",
+            "text": "#f0f3f6",
+            "muted": "#c9d1d9",
+        },
+        "valid": {"stripe": "#3fb950", "status": "#56d364"},
+        "suspended": {"stripe": "#d29922", "status": "#e3b341"},
+        "withdrawn": {"stripe": "#f85149", "status": "#ff7b72"},
+        "expired": {"stripe": "#8b949e", "status": "#c9d1d9"},
+        "unknown": {"stripe": "#8b949e", "status": "#c9d1d9"},
+        "foreign": {"stripe": "#f85149", "status": "#ff7b72"},
+    },
+}
+TEXTS: Final[dict[Language, dict[str, str]]] = {
+    "nl": {
+        "valid": "Geldig",
+        "suspended": "Geschorst",
+        "withdrawn": "Ingetrokken",
+        "expired": "Verlopen",
+        "unknown": "Niet gevonden in het register",
+        "foreign": "Niet geverifieerd voor deze site",
+        "registry": "Keurmerkregister",
+        "no_domain": "geen webdomein",
+        "check": "controleer in het keurmerkregister",
+        "summary": "{scheme} van {holder}: {status}",
+        "alt": "Keurmerk {scheme} van {holder}: bekijk de actuele status",
+    },
+    "en": {
+        "valid": "Valid",
+        "suspended": "Suspended",
+        "withdrawn": "Withdrawn",
+        "expired": "Expired",
+        "unknown": "Not found in the registry",
+        "foreign": "Not verified for this site",
+        "registry": "Trust Label Registry",
+        "no_domain": "no web domain",
+        "check": "check in the trust label registry",
+        "summary": "{scheme} of {holder}: {status}",
+        "alt": "{scheme} label of {holder}: see its live status",
+    },
+}
+
+# Characters XML 1.0 cannot carry at all (§2.2), besides the C0 controls.
+_NOT_XML: Final = re.compile("[\ud800-\udfff\ufffe\uffff]")
+_SPACES: Final = re.compile(r"[ \t\r\n]+")
+
+
+def _choice(value: str | None, allowed: tuple[str, ...]) -> str:
+    return value if value in allowed else allowed[0]
+
+
+def badge_text(value: object, limit: int | None = None) -> str:
+    """One line of untrusted text, safe to show: whitespace collapsed, controls, bidi and
+    non-XML characters as visible marks, cut at ``limit`` characters with an ellipsis."""
+    text = _SPACES.sub(" ", str(value)).strip()
+    text = templating.visible_controls(text)
+    text = _NOT_XML.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + ELLIPSIS
+    return text
+
+
+@dataclass(frozen=True)
+class BadgeFacts:
+    """What one badge shows, before cleaning: the data, not the looks."""
+
+    state: State
+    link: str
+    scheme: str = ""
+    holder: str = ""
+    domain: str = ""
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class Variant:
+    size: Size = "small"
+    theme: Theme = "light"
+    lang: Language = "nl"
+
+    @classmethod
+    def from_query(cls, size: str | None, theme: str | None, lang: str | None) -> Variant:
+        """The variant asked for; anything unknown falls back to the default."""
+        return cls(
+            size=_choice(size, ("small", "large")),  # type: ignore[arg-type]
+            theme=_choice(theme, ("light", "dark")),  # type: ignore[arg-type]
+            lang=_choice(lang, ("nl", "en")),  # type: ignore[arg-type]
+        )
+
+
+def render_badge(facts: BadgeFacts, variant: Variant) -> str:
+    """The SVG of one badge in one variant (pure: no database, no request)."""
+    box = BOXES[variant.size]
+    texts = TEXTS[variant.lang]
+    status = texts[facts.state]
+    if facts.state == "unknown":
+        scheme = texts["registry"]
+        holder = facts.code
+        domain = texts["check"]
+    else:
+        scheme = badge_text(facts.scheme, box.chars)
+        holder = badge_text(facts.holder, box.chars)
+        domain = badge_text(facts.domain, box.chars) if facts.domain else texts["no_domain"]
+    summary = texts["summary"].format(
+        scheme=badge_text(facts.scheme or texts["registry"], 120),
+        holder=badge_text(facts.holder or facts.code or "?", 120),
+        status=status,
+    )
+    colours = {**COLOURS[variant.theme]["base"], **COLOURS[variant.theme][facts.state]}
+    return templating.render(
+        variant.lang,
+        "badges/badge.svg",
+        {
+            "box": asdict(box) | {"lines": box.lines},
+            "colours": colours,
+            "badge": {
+                "state": facts.state,
+                "link": facts.link,
+                "scheme": scheme,
+                "status_text": status,
+                "holder": holder,
+                "domain": domain,
+                "summary": summary,
+            },
+        },
+    )
+
+
+def main_domain(certificate: CertificatePublic) -> str:
+    """The domain the badge names: the first one audited, else the first declared."""
+    audited = [d.domain for d in certificate.domains if d.source == "audited"]
+    domains = audited or [d.domain for d in certificate.domains]
+    return domains[0] if domains else ""
+
+
+def embedding_hosts(request: Request[Any, Any, Any]) -> list[str]:
+    """The ``host[:port]`` of the page that embeds the badge, from Referer and Origin."""
+    hosts: list[str] = []
+    for name in ("referer", "origin"):
+        value = (request.headers.get(name) or "").strip()
+        if not value or value == "null":
+            continue
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            continue
+        if parts.scheme in ("http", "https") and parts.netloc:
+            hosts.append(parts.netloc.rsplit("@", 1)[-1].lower())
+    return hosts
+
+
+def foreign_host(hosts: list[str], own: str, covered: list[str]) -> str | None:
+    """The first embedding host that is neither the registry nor a covered domain."""
+    for netloc in hosts:
+        if netloc == own.lower():
+            continue
+        hostname = urlsplit("//" + netloc).hostname or netloc
+        try:
+            if domain_matches(hostname, covered):
+                continue
+        except InvalidDomainError:
+            pass  # an IP address or a single label: no certificate covers it
+        return hostname
+    return None
+
+
+def _count(registry: RegistryService, code: str, hostname: str) -> None:
+    """Count a foreign showing; a host that is no web domain is not counted, and a
+    failure to count never breaks the badge."""
+    try:
+        host_key(hostname)
+    except InvalidDomainError:
+        return
+    try:
+        registry.count_foreign_badge(code, hostname)
+    except RegistryError:
+        return
+    except Exception:  # the badge must answer even when the counter cannot
+        log.exception("could not count a foreign badge showing of %s", code)
+
+
+def badge_facts(
+    request: Request[Any, Any, Any], registry: RegistryService, code: str, lang: Language
+) -> tuple[BadgeFacts, int]:
+    """What the badge of ``code`` shows for this request, and its cache lifetime."""
+    public = registry.settings.public_url
+    try:
+        canonical = normalise_code(code)
+    except InvalidCodeError:
+        return BadgeFacts(state="unknown", link=public + "/"), http.NOT_FOUND_MAX_AGE
+    link = f"{public}/c/{quote(canonical)}"
+    try:
+        found = registry.certificate(canonical)
+    except NotFoundError:
+        return BadgeFacts(state="unknown", link=link, code=canonical), http.NOT_FOUND_MAX_AGE
+    covered = [d.domain for d in found.domains]
+    foreign = foreign_host(embedding_hosts(request), registry.settings.public_host, covered)
+    if foreign is not None and request.method == "GET":
+        _count(registry, canonical, foreign)
+    max_age = min(
+        BADGE_MAX_AGE,
+        http.max_age_for([(found.status, found.valid_until)], registry.clock(), BADGE_MAX_AGE),
+    )
+    facts = BadgeFacts(
+        state="foreign" if foreign is not None else found.status,
+        link=link,
+        scheme=templating.local_name(found.scheme, "name", lang),
+        holder=found.holder.legal_name,
+        domain=main_domain(found),
+        code=canonical,
+    )
+    return facts, max_age
+
+
+def badge_response(request: Request[Any, Any, Any], svg: str, max_age: int) -> Response[bytes]:
+    """The SVG with its validators and the headers that keep it inert and fresh."""
+    body = svg.encode("utf-8")
+    etag = http.etag_of(body)
+    headers = {
+        "content-security-policy": BADGE_CSP,
+        "x-content-type-options": "nosniff",
+        "etag": etag,
+        "cache-control": f"public, max-age={max_age}",
+        "vary": "Referer, Origin",
+        "cross-origin-resource-policy": "cross-origin",
+    }
+    if http.if_none_match(request, etag):
+        return Response(b"", status_code=304, headers=headers, media_type=SVG)
+    if request.method == "HEAD":
+        headers["content-length"] = str(len(body))
+        return Response(b"", headers=headers, media_type=SVG)
+    return Response(body, headers=headers, media_type=SVG)
+
+
+@route(
+    "/badge/{name:str}",
+    http_method=[HttpMethod.GET, HttpMethod.HEAD],
+    name="web:badge",
+    sync_to_thread=True,
+    include_in_schema=False,
+)
+def badge(request: Request[Any, Any, Any], registry: RegistryService, name: str) -> Response[bytes]:
+    """The live badge of a certificate code; ``.svg`` is part of the address."""
+    variant = Variant.from_query(
+        request.query_params.get("size"),
+        request.query_params.get("theme"),
+        request.query_params.get("lang"),
+    )
+    code = name[: -len(".svg")] if name.lower().endswith(".svg") else name
+    facts, max_age = badge_facts(request, registry, code, variant.lang)
+    return badge_response(request, render_badge(facts, variant), max_age)
+
+
+@dataclass(frozen=True)
+class Snippet:
+    size: Size
+    theme: Theme
+    html: str
+
+
+def embed_snippets(
+    public_url: str, code: str, scheme: str, holder: str, lang: Language
+) -> list[Snippet]:
+    """Ready-to-paste HTML for every size and theme: a link around the badge image. The
+    link carries the certificate code and nothing else."""
+    canonical = quote(normalise_code(code))
+    alt = TEXTS[lang]["alt"].format(scheme=badge_text(scheme, 120), holder=badge_text(holder, 120))
+    snippets = []
+    for size in ("small", "large"):
+        box = BOXES[size]
+        for theme in ("light", "dark"):
+            src = f"{public_url}/badge/{canonical}.svg?size={size}&amp;theme={theme}&amp;lang={lang}"
+            html = (
+                f'<a href="{public_url}/c/{canonical}">'
+                f'<img src="{src}" alt="{escape(alt)}" width="{box.width}" height="{box.height}">'
+                "</a>"
+            )
+            snippets.append(Snippet(size=size, theme=theme, html=html))
+    return snippets
+
+
+SNIPPET_TEXTS: Final[dict[Language, dict[str, str]]] = {
+    "nl": {
+        "heading": "Het keurmerk op uw site",
+        "intro": "Houder van dit certificaat? Plak een van deze stukjes HTML in uw site. Het logo toont altijd de actuele status en linkt naar deze pagina.",
+        "small": "Klein",
+        "large": "Groot",
+        "light": "licht",
+        "dark": "donker",
+    },
+    "en": {
+        "heading": "The label on your site",
+        "intro": "Do you hold this certificate? Paste one of these pieces of HTML into your site. The badge always shows the live status and links to this page.",
+        "small": "Small",
+        "large": "Large",
+        "light": "light",
+        "dark": "dark",
+    },
+}

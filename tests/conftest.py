@@ -10,13 +10,19 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from litestar.testing import TestClient
 
+from registry.app import create_app
+from registry.bootstrap import initialise
 from registry.config import Settings
 from registry.db.migrate import upgrade
-from tests.support.env import PG_SERVER, TEST_KDF_ROUNDS, FakeClock, need
+from registry.services.registry import RegistryService
+from tests.support.env import PG_SERVER, TEST_KDF_ROUNDS, FakeClock, need, registry_env
+from tests.support.world import World, build_world
 
 
 @pytest.fixture
@@ -92,3 +98,39 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         key_passphrase="correct horse battery staple",
         key_kdf_rounds=TEST_KDF_ROUNDS,
     )
+
+
+@pytest.fixture
+def service(settings: Settings, clock: FakeClock) -> RegistryService:
+    """The registry's use cases over the test's database, keys and clock."""
+    return initialise(settings, clock)
+
+
+@pytest.fixture
+def client(
+    settings: Settings, clock: FakeClock, service: RegistryService
+) -> Iterator[TestClient[Any]]:
+    """The whole application over HTTP, in process."""
+    app = create_app(settings, clock=clock, keyring=service.keyring)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def staff_token(service: RegistryService) -> str:
+    return service.create_staff_token("Sam Staff").token
+
+
+@pytest.fixture
+def world(client: TestClient[Any], staff_token: str) -> World:
+    """A scheme, an accredited body, two admins and two auditors, made through the API."""
+    return build_world(client, staff_token)
+
+
+@pytest.fixture
+def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The process environment set for ``settings``, so ``registry.cli.main`` uses them."""
+    values = registry_env(settings)
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    return values

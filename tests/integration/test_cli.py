@@ -21,23 +21,6 @@ from registry.config import Settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _env(settings: Settings) -> dict[str, str]:
-    return {
-        "REGISTRY_DATABASE_URL": settings.database_url,
-        "REGISTRY_KEYS_DIR": str(settings.keys_dir),
-        "REGISTRY_PUBLIC_URL": settings.public_url,
-        "REGISTRY_KEY_PASSPHRASE": settings.key_passphrase or "",
-        "REGISTRY_KEY_KDF_ROUNDS": str(settings.key_kdf_rounds),
-    }
-
-
-@pytest.fixture
-def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    values = _env(settings)
-    for name, value in values.items():
-        monkeypatch.setenv(name, value)
-    return values
-
 
 def test_token_create_prints_a_working_staff_token(
     env: dict[str, str], settings: Settings, capsys: pytest.CaptureFixture[str]

@@ -44,24 +44,6 @@ from registry.tlog import (
 from registry.tlog.encoding import b64encode
 
 
-def _env(settings: Settings) -> dict[str, str]:
-    return {
-        "REGISTRY_DATABASE_URL": settings.database_url,
-        "REGISTRY_KEYS_DIR": str(settings.keys_dir),
-        "REGISTRY_PUBLIC_URL": settings.public_url,
-        "REGISTRY_KEY_PASSPHRASE": settings.key_passphrase or "",
-        "REGISTRY_KEY_KDF_ROUNDS": str(settings.key_kdf_rounds),
-    }
-
-
-@pytest.fixture
-def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    values = _env(settings)
-    for name, value in values.items():
-        monkeypatch.setenv(name, value)
-    return values
-
-
 @contextmanager
 def serving(env: dict[str, str]) -> Iterator[str]:
     """`registry serve` on a free port, in its own process; yields its base URL."""

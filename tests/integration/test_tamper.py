@@ -28,23 +28,6 @@ from registry.tlog import leaf_hash
 LOG_TABLES = ("log_entry", "log_node", "log_checkpoint")
 
 
-def _env(settings: Settings) -> dict[str, str]:
-    return {
-        "REGISTRY_DATABASE_URL": settings.database_url,
-        "REGISTRY_KEYS_DIR": str(settings.keys_dir),
-        "REGISTRY_PUBLIC_URL": settings.public_url,
-        "REGISTRY_KEY_PASSPHRASE": settings.key_passphrase or "",
-        "REGISTRY_KEY_KDF_ROUNDS": str(settings.key_kdf_rounds),
-    }
-
-
-@pytest.fixture
-def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    values = _env(settings)
-    for name, value in values.items():
-        monkeypatch.setenv(name, value)
-    return values
-
 
 @pytest.fixture
 def engine(settings: Settings) -> Iterator[sa.Engine]:

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from registry.config import Settings
+
 PG_SERVER = os.environ.get("REGISTRY_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 STRICT = os.environ.get("REGISTRY_TEST_STRICT") == "1"
 TEST_KDF_ROUNDS = 4  # bcrypt KDF rounds: tests need no real KDF cost; one test checks the default
@@ -33,3 +35,14 @@ class FakeClock:
     def advance(self, **delta: float) -> datetime:
         self.now += timedelta(**delta)
         return self.now
+
+
+def registry_env(settings: Settings) -> dict[str, str]:
+    """The ``REGISTRY_*`` variables that make a ``registry`` process use ``settings``."""
+    return {
+        "REGISTRY_DATABASE_URL": settings.database_url,
+        "REGISTRY_KEYS_DIR": str(settings.keys_dir),
+        "REGISTRY_PUBLIC_URL": settings.public_url,
+        "REGISTRY_KEY_PASSPHRASE": settings.key_passphrase or "",
+        "REGISTRY_KEY_KDF_ROUNDS": str(settings.key_kdf_rounds),
+    }

@@ -7,7 +7,6 @@ PostgreSQL tests skip with a reason when no server answers, except under
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,8 @@ from registry.bootstrap import initialise
 from registry.config import Settings
 from registry.db.migrate import upgrade
 from registry.services.registry import RegistryService
-from tests.support.env import PG_SERVER, TEST_KDF_ROUNDS, FakeClock, need, registry_env
+from tests.support.env import TEST_KDF_ROUNDS, FakeClock, registry_env
+from tests.support.pg import scratch_database
 from tests.support.world import World, build_world
 
 
@@ -40,22 +40,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """One PostgreSQL database for this test run, migrated once, dropped at the end."""
-    admin = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql("SELECT 1")
-    except sa.exc.OperationalError as error:
-        admin.dispose()
-        need(False, f"no PostgreSQL server at {PG_SERVER} ({error.__class__.__name__})")
-    name = f"registry_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = f"{PG_SERVER}/{name}"
-    upgrade(url)
-    yield url
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    with scratch_database("registry_test") as url:
+        yield url
 
 
 def _truncate_all(url: str) -> None:

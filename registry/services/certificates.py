@@ -95,23 +95,7 @@ def issue(
     session.add(certificate)
     session.flush()
     assessment.certificate_id = certificate.id
-    _set_audited_domains(session, certificate, assessment, now)
-    _sign(session, issuer, certificate, assessment, now)
-    events.record(
-        session,
-        events.RegistryEvent(
-            type="certificate.issued",
-            at=now,
-            data={
-                "code": certificate.code,
-                "assessment": assessment.public_id,
-                "credential": certificate.credential,
-            },
-        ),
-        certificate=certificate,
-        actor_id=actor.person_id,
-        assessment_id=assessment.id,
-    )
+    _sign_and_record(session, issuer, certificate, assessment, actor, now, "certificate.issued", "")
     return certificate
 
 
@@ -134,14 +118,38 @@ def renew(
     certificate.valid_from = now
     certificate.valid_until = _valid_until(now, scheme.max_validity_months)
     certificate.issued_at = now
+    _sign_and_record(
+        session,
+        issuer,
+        certificate,
+        assessment,
+        actor,
+        now,
+        "certificate.renewed",
+        "recertification audit passed",
+    )
+    return certificate
+
+
+def _sign_and_record(
+    session: Session,
+    issuer: Issuer,
+    certificate: Certificate,
+    assessment: Assessment,
+    actor: Actor,
+    now: datetime,
+    event_type: str,
+    reason: str,
+) -> None:
+    """Scope, signature, and the log entry that carries the new credential in full."""
     _set_audited_domains(session, certificate, assessment, now)
     _sign(session, issuer, certificate, assessment, now)
     events.record(
         session,
         events.RegistryEvent(
-            type="certificate.renewed",
+            type=event_type,
             at=now,
-            reason="recertification audit passed",
+            reason=reason,
             data={
                 "code": certificate.code,
                 "assessment": assessment.public_id,
@@ -152,7 +160,6 @@ def renew(
         actor_id=actor.person_id,
         assessment_id=assessment.id,
     )
-    return certificate
 
 
 def record_surveillance(

@@ -9,23 +9,21 @@ fast on PostgreSQL too.
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from litestar import Litestar
 from litestar.testing import TestClient
 
 from registry.app import create_app
 from registry.bootstrap import initialise
 from registry.config import Settings
-from registry.db.migrate import upgrade
 from registry.services.registry import RegistryService
-from tests.support.env import PG_SERVER, TEST_KDF_ROUNDS, FakeClock, need
+from tests.support.env import TEST_KDF_ROUNDS, FakeClock
+from tests.support.pg import scratch_database
 from tests.support.world import World, build_world
 from tests.web.site import populate
 
@@ -107,19 +105,5 @@ def _site_database_sqlite(tmp_path_factory: pytest.TempPathFactory, sqlite_templ
 @pytest.fixture(scope="session")
 def _site_database_postgresql() -> Iterator[str]:
     """A PostgreSQL database of its own, so tests that truncate theirs never touch it."""
-    admin = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql("SELECT 1")
-    except sa.exc.OperationalError as error:
-        admin.dispose()
-        need(False, f"no PostgreSQL server at {PG_SERVER} ({error.__class__.__name__})")
-    name = f"registry_web_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = f"{PG_SERVER}/{name}"
-    upgrade(url)
-    yield url
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    with scratch_database("registry_web") as url:
+        yield url

@@ -496,7 +496,7 @@ def grow(
         if subject.build_seconds > budget:
             raise CappedError(
                 f"stopped at {subject.size:,} entries after {subject.build_seconds:,.0f} s "
-                f"of building (budget {budget:,.0f} s; last {rate:,.0f} entries/s)"
+                f"of building (budget {budget:,.0f} s; {rate:,.0f} entries/s so far)"
             )
         if rate and subject.build_seconds + (batched_until - subject.size) / rate > budget * 1.5:
             raise CappedError(

@@ -200,7 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
         run=_keys_rotate
     )
     compromised = keys.add_parser("compromised", help="mark a key as compromised since a time")
-    compromised.add_argument("kid")
+    # An option, not a positional: a key id may begin with "-", which argparse would take for a flag.
+    compromised.add_argument("--kid", required=True, help="the key id (as in the JWKS)")
     compromised.add_argument(
         "--since", required=True, help="RFC 3339 time, e.g. 2026-11-01T00:00:00Z"
     )

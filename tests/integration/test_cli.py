@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from registry.bootstrap import open_registry
-from registry.cli import main
+from registry.cli import build_parser, main
 from registry.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,3 +130,14 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     assert blocks[1] == 'pip install ".[test]" && pytest'
     assert ci.rstrip().splitlines()[-1] == blocks[1]
     assert "REGISTRY_TEST_STRICT=1" in ci
+
+
+def test_a_key_id_that_begins_with_a_hyphen_can_be_named(env: dict[str, str], settings: Settings) -> None:
+    """base64url key ids may start with "-": the command line must still take them."""
+    assert main(["init"]) == 0
+    service = open_registry(settings)
+    kid = service.jwks()["keys"][0]["kid"]
+    args = build_parser().parse_args(["keys", "compromised", "--kid=-abc", "--since", "2026-01-01T00:00:00Z"])
+    assert args.kid == "-abc"
+    assert main(["keys", "compromised", f"--kid={kid}", "--since", "2026-01-01T00:00:00Z"]) == 0
+    assert service.jwks()["keys"][0]["status"] == "compromised"

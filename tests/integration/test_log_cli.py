@@ -140,7 +140,7 @@ def test_log_verify_and_offline_inclusion(
     # A credential logged before its key was compromised still verifies with its proof.
     kid = json.loads((settings.keys_dir / "jwks.json").read_text())["keys"][0]["kid"]
     since = format_time(datetime.now(UTC))
-    assert main(["keys", "compromised", kid, "--since", since]) == 0
+    assert main(["keys", "compromised", f"--kid={kid}", "--since", since]) == 0
     capsys.readouterr()
     assert main(["verify", str(credential)]) == 1
     assert "compromised" in capsys.readouterr().err

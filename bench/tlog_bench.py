@@ -1,8 +1,9 @@
 """Transparency log benchmark: append rate and proof time as the log grows, beside pymerkle.
 
 Run ``python -m bench.tlog_bench [--sizes 10000,100000,1000000] [--db sqlite|postgresql|memory]
-[--quick]``. One log per subject grows through every size in turn, and at each size the
-run measures, for every subject in turn:
+[--quick]``. Each subject (a log under test) lives in a process of its own, so that one
+subject's heap does not slow another's proofs; the subjects take turns, size by size, and
+at each size the run measures, for every subject in turn:
 
 - the append rate: entries written through the registry's own path, ``journal.append``
   into a real database (a fresh SQLite file in a temporary folder, or a throwaway
@@ -29,6 +30,7 @@ import argparse
 import base64
 import hashlib
 import math
+import multiprocessing
 import os
 import random
 import signal
@@ -36,12 +38,14 @@ import statistics
 import sys
 import tempfile
 import time
+import traceback
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib.metadata import version
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Protocol
 
@@ -422,7 +426,7 @@ def open_postgresql(server: str) -> DbLog:
             connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     except sa.exc.OperationalError as error:
         admin.dispose()
-        raise SystemExit(f"no PostgreSQL server at {server}: {error.orig}") from error
+        raise SetupError(f"no PostgreSQL server at {server}: {error.orig}") from error
 
     def drop() -> None:
         with admin.connect() as connection:
@@ -571,63 +575,175 @@ def time_proofs(subject: Subject, size: int, challenges: Challenges) -> tuple[St
     return Stats.of(inclusion), Stats.of(consistency)
 
 
-def check_agreement(subjects: Sequence[Subject], size: int, factory: EntryFactory) -> bytes:
-    """Every subject at ``size`` has the same root, and one of our proofs verifies against it."""
-    roots: dict[str, bytes] = {}
-    index = size // 3
-    for subject in subjects:
-        with subject.prover() as prover:
-            roots[subject.name] = prover.root(size)
-            if subject.ours:
-                proof = prover.inclusion(index, size)
-                assert isinstance(proof, list)
-                verify_inclusion(
-                    leaf_hash(factory.entry(index).data),
-                    index,
-                    size,
-                    proof,
-                    Hash(roots[subject.name]),
-                )
-    if len(set(roots.values())) != 1:
-        raise AssertionError(f"roots differ at size {size}: {roots}")
-    return next(iter(roots.values()))
+def checked_root(subject: Subject, size: int, factory: EntryFactory) -> bytes:
+    """The root at ``size``; for our logs, after checking that one inclusion proof verifies."""
+    with subject.prover() as prover:
+        head = prover.root(size)
+        if subject.ours:
+            index = size // 3
+            proof = prover.inclusion(index, size)
+            assert isinstance(proof, list)
+            verify_inclusion(leaf_hash(factory.entry(index).data), index, size, proof, Hash(head))
+    return head
+
+
+# --- one process per subject ---------------------------------------------------------------
+
+
+class SetupError(Exception):
+    """A subject could not be opened (no database server, for one)."""
+
+
+class WorkerError(Exception):
+    """A subject's process failed; the message carries its traceback."""
+
+
+def _serve(name: str, config: Config, conn: Connection) -> None:
+    """Hold one subject and run the commands the coordinator sends, until ``close``."""
+    signal.signal(signal.SIGTERM, _stop)
+    say = _progress if config.progress else _quiet
+    factory = EntryFactory(config.seed)
+    budget = config.pymerkle_budget if name == PYMERKLE else config.budget
+    subject: Subject | None = None
+    try:
+        while True:
+            command, args = conn.recv()
+            if command == "close":
+                conn.send(("ok", None))
+                return
+            try:
+                if command == "open":
+                    subject = open_subject(name, config)
+                    result: object = None
+                elif subject is None:
+                    raise RuntimeError(f"{command} before open")
+                elif command == "grow":
+                    result = grow(subject, args[0], factory, config, budget, say)
+                elif command == "root":
+                    result = checked_root(subject, args[0], factory)
+                elif command == "time":
+                    result = time_proofs(subject, args[0], args[1])
+                else:
+                    raise RuntimeError(f"unknown command {command!r}")
+            except CappedError as capped:
+                conn.send(("capped", str(capped)))
+            except SetupError as error:
+                conn.send(("setup", str(error)))
+            except Exception:
+                conn.send(("error", traceback.format_exc()))
+            else:
+                conn.send(("ok", result))
+    except EOFError:
+        return  # the coordinator is gone
+    finally:
+        if subject is not None:
+            subject.close()
+
+
+class Worker:
+    """One subject in a process of its own, so that one subject's heap (a million-leaf
+    tree in memory, say) does not slow another's proofs, and a subject is only ever
+    working while the others wait."""
+
+    def __init__(self, name: str, config: Config) -> None:
+        context = multiprocessing.get_context()  # fork on Linux: nothing to re-import
+        self.name = name
+        self.ours = name != PYMERKLE
+        self.conn, child = context.Pipe()
+        self.process = context.Process(
+            target=_serve, args=(name, config, child), name=f"tlog-bench-{name}", daemon=True
+        )
+        self.process.start()
+        child.close()
+        try:
+            self._call("open")
+        except BaseException:
+            self.stop()
+            raise
+
+    def _call(self, command: str, *args: object) -> object:
+        self.conn.send((command, args))
+        try:
+            status, value = self.conn.recv()
+        except EOFError as error:
+            raise WorkerError(f"{self.name}: the subject's process ended") from error
+        if status == "ok":
+            return value
+        if status == "capped":
+            raise CappedError(value)
+        if status == "setup":
+            raise SetupError(value)
+        raise WorkerError(f"{self.name} failed:\n{value}")
+
+    def grow(self, size: int) -> Growth:
+        result = self._call("grow", size)
+        assert isinstance(result, Growth)
+        return result
+
+    def root(self, size: int) -> bytes:
+        result = self._call("root", size)
+        assert isinstance(result, bytes)
+        return result
+
+    def time_proofs(self, size: int, challenges: Challenges) -> tuple[Stats, Stats]:
+        result = self._call("time", size, challenges)
+        assert isinstance(result, tuple)
+        inclusion, consistency = result
+        assert isinstance(inclusion, Stats) and isinstance(consistency, Stats)
+        return inclusion, consistency
+
+    def close(self) -> None:
+        """Let the subject clean up (temporary file, throwaway database), then end."""
+        if self.process.is_alive():
+            with suppress(WorkerError, OSError):
+                self._call("close")
+            self.process.join(timeout=60)
+        self.stop()
+
+    def stop(self) -> None:
+        """End the process now, in the middle of any work: SIGTERM, and it still cleans up."""
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(timeout=60)
+        self.conn.close()
 
 
 # --- the run -----------------------------------------------------------------------------
 
 
-def run(config: Config, say: Callable[[str], None] | None = None) -> Report:
-    """Grow every subject through ``config.sizes``, timing appends and proofs at each size."""
+def run(config: Config) -> Report:
+    """Grow every subject through ``config.sizes``, timing appends and proofs at each size.
+
+    Each subject lives in its own process; the subjects take turns, size by size, so a
+    change in the machine's load touches them all alike.
+    """
     sizes = config.sizes
     if not sizes or list(sizes) != sorted(set(sizes)) or sizes[0] < 2:
         raise ValueError("sizes must be increasing and at least 2")
-    if say is None:
-        say = _progress if config.progress else _quiet
+    say = _progress if config.progress else _quiet
     names = list(config.dbs) + ([PYMERKLE] if config.pymerkle else [])
     report = Report(config, names, [Row(name, size) for size in sizes for name in names])
     factory = EntryFactory(config.seed)
-    sample = factory.batch(0, 100)
-    report.entry_bytes = statistics.fmean(len(entry.data) for entry in sample)
-    live: list[Subject] = []
+    report.entry_bytes = statistics.fmean(len(entry.data) for entry in factory.batch(0, 100))
+    live: list[Worker] = []
     try:
         for name in names:
-            live.append(open_subject(name, config))
+            live.append(Worker(name, config))
         for size in sizes:
             challenges = Challenges.draw(size, config)
-            for subject in list(live):
-                budget = config.budget if subject.ours else config.pymerkle_budget
-                say(f"{subject.name}: growing to {size:,} entries")
-                row = report.row(subject.name, size)
+            for worker in list(live):
+                say(f"{worker.name}: growing to {size:,} entries")
+                row = report.row(worker.name, size)
                 try:
-                    growth = grow(subject, size, factory, config, budget, say)
+                    growth = worker.grow(size)
                 except CappedError as capped:
                     row.note = f"capped: {capped}"
-                    report.notes.append(f"{subject.name} {row.note}")
-                    say(f"{subject.name}: {row.note}")
+                    report.notes.append(f"{worker.name} {row.note}")
+                    say(f"{worker.name}: {row.note}")
                     for later in sizes[sizes.index(size) + 1 :]:
-                        report.row(subject.name, later).note = "capped (see above)"
-                    live.remove(subject)
-                    subject.close()
+                        report.row(worker.name, later).note = "capped (see above)"
+                    live.remove(worker)
+                    worker.close()
                     continue
                 row.reached = True
                 row.append_rate = growth.append_rate
@@ -635,14 +751,19 @@ def run(config: Config, say: Callable[[str], None] | None = None) -> Report:
                 row.checkpoint_ms = growth.checkpoint_ms
             if not live:
                 break
-            check_agreement(live, size, factory)
-            for subject in live:
-                say(f"{subject.name}: timing proofs at {size:,} entries")
-                row = report.row(subject.name, size)
-                row.inclusion, row.consistency = time_proofs(subject, size, challenges)
-    finally:
-        for subject in live:
-            subject.close()
+            roots = {worker.name: worker.root(size) for worker in live}
+            if len(set(roots.values())) != 1:
+                raise AssertionError(f"roots differ at size {size}: {roots}")
+            for worker in live:
+                say(f"{worker.name}: timing proofs at {size:,} entries")
+                row = report.row(worker.name, size)
+                row.inclusion, row.consistency = worker.time_proofs(size, challenges)
+    except BaseException:
+        for worker in live:
+            worker.stop()
+        raise
+    for worker in live:
+        worker.close()
     report.checks = regression_checks(report)
     return report
 
@@ -935,7 +1056,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = parse_args(argv)
     signal.signal(signal.SIGTERM, _stop)
     began = time.monotonic()
-    report = run(config)
+    try:
+        report = run(config)
+    except SetupError as error:
+        print(f"tlog_bench: {error}", file=sys.stderr)
+        return 2
     print(render(report))
     print(f"run time: {time.monotonic() - began:,.0f} s")
     return 0 if report.ok else 1

@@ -6,6 +6,7 @@ and too noisy to say anything about speed, so nothing here asserts a time.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 
 import pytest
@@ -18,6 +19,7 @@ from bench.tlog_bench import (
     Config,
     Report,
     Row,
+    SetupError,
     Stats,
     parse_args,
     regression_checks,
@@ -58,6 +60,7 @@ def test_every_subject_reaches_every_size_with_timings(report: Report) -> None:
     sqlite = report.row("sqlite", 2_000)
     assert sqlite.single_rate is not None and sqlite.checkpoint_ms is not None
     assert report.row("memory", 2_000).single_rate is None  # no transactions to time
+    assert not multiprocessing.active_children()  # every subject's process has ended
 
 
 def test_flatness_and_pymerkle_ratios_are_computed(report: Report) -> None:
@@ -117,9 +120,16 @@ def test_a_proof_time_growing_past_the_limit_fails_the_run() -> None:
 
 def test_a_log_that_cannot_reach_the_largest_size_fails_the_run() -> None:
     config = Config(
-        sizes=(10, 20), dbs=("memory",), batch=5, samples=5, warmup=1, budget=0.0, pymerkle=False
+        sizes=(10, 20),
+        dbs=("memory",),
+        batch=5,
+        samples=5,
+        warmup=1,
+        budget=0.0,
+        pymerkle=False,
+        progress=False,
     )
-    capped = run(config, say=lambda _message: None)
+    capped = run(config)
     assert not capped.row("memory", 10).reached
     assert capped.row("memory", 10).note.startswith("capped:")
     assert not capped.ok
@@ -134,3 +144,16 @@ def test_quick_and_full_sizes_from_the_command_line() -> None:
         parse_args(["--sizes", "2000,200"])
     with pytest.raises(SystemExit):
         parse_args(["--db", "oracle"])
+
+
+def test_a_missing_database_server_is_a_setup_error() -> None:
+    config = Config(
+        sizes=(10, 20),
+        dbs=("postgresql",),
+        pymerkle=False,
+        progress=False,
+        pg_server="postgresql+psycopg://postgres@127.0.0.1:1",
+    )
+    with pytest.raises(SetupError, match="no PostgreSQL server"):
+        run(config)
+    assert not multiprocessing.active_children()

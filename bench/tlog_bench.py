@@ -541,7 +541,7 @@ class Challenges:
     @classmethod
     def draw(cls, size: int, config: Config) -> Challenges:
         # Reproducible benchmark choices, not secrets.
-        rng = random.Random(config.seed * 1_000_003 + size)  # noqa: S311
+        rng = random.Random(config.seed * 1_000_003 + size)
 
         def first() -> int:
             return rng.randint(1, size - 1) if size > 1 else 1

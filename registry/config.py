@@ -72,6 +72,19 @@ class Settings:
     misuse_reports_per_hour: int = 5
     """Misuse reports accepted per client and hour (``REGISTRY_MISUSE_REPORTS_PER_HOUR``)."""
 
+    cache_seconds: int = 60
+    """Longest a server keeps a public answer in memory (``REGISTRY_CACHE_SECONDS``); 0
+    turns the caches off. On one host a committed change empties them at once (see
+    ``change_file``); servers on other hosts see it within this time."""
+
+    cache_entries: int = 20_000
+    """Most answers each cache of each server process keeps (``REGISTRY_CACHE_ENTRIES``),
+    the oldest dropped first: it bounds the memory per worker at any registry size."""
+
+    change_file: Path | None = None
+    """File through which the processes of one host tell each other of a committed change
+    (``REGISTRY_CHANGE_FILE``); default ``<keys_dir>/changes``."""
+
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -120,6 +133,7 @@ class Settings:
                 ) from None
 
         passphrase_file = env.get("REGISTRY_KEY_PASSPHRASE_FILE")
+        change_file = env.get("REGISTRY_CHANGE_FILE")
         return cls(
             database_url=env.get("REGISTRY_DATABASE_URL") or defaults.database_url,
             keys_dir=Path(env.get("REGISTRY_KEYS_DIR") or defaults.keys_dir),
@@ -146,7 +160,15 @@ class Settings:
             misuse_reports_per_hour=integer(
                 "REGISTRY_MISUSE_REPORTS_PER_HOUR", defaults.misuse_reports_per_hour
             ),
+            cache_seconds=integer("REGISTRY_CACHE_SECONDS", defaults.cache_seconds),
+            cache_entries=integer("REGISTRY_CACHE_ENTRIES", defaults.cache_entries),
+            change_file=Path(change_file) if change_file else None,
         )
+
+    @property
+    def change_path(self) -> Path:
+        """Where this host's change signal lives."""
+        return self.change_file or self.keys_dir / "changes"
 
     @property
     def public_host(self) -> str:

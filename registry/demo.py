@@ -49,7 +49,7 @@ class SimulatedClock:
 
 
 @dataclass
-class _Cast:
+class Cast:
     staff: Actor
     admins: dict[str, list[Actor]]
     auditors: dict[str, list[tuple[Actor, tuple[str, ...]]]]
@@ -75,7 +75,7 @@ def run_demo(service: RegistryService, real_clock: Clock) -> str:
         now = real_clock()
         start = now - MONTH * (max(s.months_ago for s in STORIES) + 2)
         clock.now = start
-        cast = _setup(service, start)
+        cast = setup_cast(service, start)
         steps: list[_Step] = []
         for order, story in enumerate(STORIES):
             steps.extend(_story_steps(service, cast, story, now, order))
@@ -89,7 +89,7 @@ def run_demo(service: RegistryService, real_clock: Clock) -> str:
     return f"demo registry ready: {len(STORIES)} certificates, {len(expired)} expired by the sweep"
 
 
-def _setup(service: RegistryService, start: datetime) -> _Cast:
+def setup_cast(service: RegistryService, start: datetime) -> Cast:
     staff_token = service.create_staff_token("Demo staff", "demo")
     staff = service.authenticate(staff_token.token)
     for scheme in SCHEMES:
@@ -152,7 +152,7 @@ def _setup(service: RegistryService, start: datetime) -> _Cast:
             )
             token = service.issue_token(admins[body.slug][0], person.id, "demo")
             auditors[body.slug].append((service.authenticate(token.token), affiliations))
-    return _Cast(staff=staff, admins=admins, auditors=auditors)
+    return Cast(staff=staff, admins=admins, auditors=auditors)
 
 
 def _auditor_create(name: str, affiliations: tuple[str, ...]) -> PersonCreate:
@@ -185,7 +185,7 @@ def _scheme_create(scheme: DemoScheme) -> SchemeCreate:
 
 
 def _story_steps(
-    service: RegistryService, cast: _Cast, story: DemoStory, now: datetime, order: int
+    service: RegistryService, cast: Cast, story: DemoStory, now: datetime, order: int
 ) -> list[_Step]:
     """The timed steps of one story; each runs through the services as a person would."""
     organisation = next(o for o in ORGANISATIONS if o.kvk == story.organisation_kvk)
@@ -220,7 +220,7 @@ def _story_steps(
                 audit_end=today - DAY,
                 scope=f"Online sales through {', '.join(organisation.domains)}",
                 domains=list(organisation.domains),
-                findings=_findings(scheme, version, organisation.kvk + kind + str(today)),
+                findings=demo_findings(scheme, version, organisation.kvk + kind + str(today)),
             )
             submitted = service.submit_assessment(auditor, data)
             decision = service.decide(
@@ -259,7 +259,7 @@ def _current_version(service: RegistryService, state: dict[str, str], latest: in
     return service.certificate(code).scheme_version if code else latest
 
 
-def _findings(scheme: DemoScheme, version: int, seed: str) -> list[FindingCreate]:
+def demo_findings(scheme: DemoScheme, version: int, seed: str) -> list[FindingCreate]:
     """Mostly conforming, with the odd minor nonconformity, deterministic per audit."""
     findings = []
     for criterion in scheme.versions[version - 1]:

@@ -3,13 +3,13 @@ never outlives a status change by the clock."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
 from litestar import Request, Response
 
 from registry.domain.status import CertificateStatus, seconds_until_change
+from registry.services.certificate_views import strong_etag
 
 MAX_AGE = 60  # a suspension shows within a minute even through a shared cache
 
@@ -29,7 +29,19 @@ def conditional(
     vary: str | None = None,
 ) -> Response[bytes]:
     """``body`` with a strong ETag, or ``304 Not Modified`` when the client has it."""
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    return conditional_tagged(request, body, strong_etag(body), media_type, max_age, vary=vary)
+
+
+def conditional_tagged(
+    request: Request[Any, Any, Any],
+    body: bytes,
+    etag: str,
+    media_type: str,
+    max_age: int,
+    *,
+    vary: str | None = None,
+) -> Response[bytes]:
+    """``conditional`` for a body whose ETag is already known (a cached representation)."""
     headers = {"etag": etag, "cache-control": f"public, max-age={max_age}"}
     if vary:
         headers["vary"] = vary

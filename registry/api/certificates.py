@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import Parameter
 
-from registry.api.caching import certificate_max_age, conditional
+from registry.api.caching import certificate_max_age, conditional_tagged
 from registry.domain.status import Transition
 from registry.services.auth import Actor
 from registry.services.registry import RegistryService
@@ -52,19 +51,17 @@ class CertificateController(Controller):
             domain=domain,
         )
 
-    @get(
-        "/{code:str}",
-        operation_id="GetCertificate",
-        sync_to_thread=True,
-        media_type="application/json",
-    )
-    def get_certificate(
+    @get("/{code:str}", operation_id="GetCertificate", media_type="application/json")
+    async def get_certificate(
         self, request: Request[Any, Any, Any], registry: RegistryService, code: str
     ) -> Response[bytes]:
         """The certificate with its live status, findings and history (ETag, short cache)."""
-        public = registry.certificate(code)
+        snapshot = await registry.certificate_snapshot_soon(code)
+        public = snapshot.public
         max_age = certificate_max_age(public.status, public.valid_until, registry.clock())
-        return conditional(request, msgspec.json.encode(public), "application/json", max_age)
+        return conditional_tagged(
+            request, snapshot.json, snapshot.etag, "application/json", max_age
+        )
 
     @get(
         "/{code:str}/credential",

@@ -21,12 +21,11 @@ class LogFilesController(Controller):
     path = "/log"
     tags = ("log",)
 
-    @get("/checkpoint", operation_id="GetCheckpoint", media_type=TEXT, sync_to_thread=True)
-    def checkpoint(self, registry: RegistryService) -> Response[str]:
+    @get("/checkpoint", operation_id="GetCheckpoint", media_type=TEXT)
+    async def checkpoint(self, registry: RegistryService) -> Response[str]:
         """The latest signed checkpoint (C2SP tlog-checkpoint in a signed note)."""
-        return Response(
-            registry.log_checkpoint(), media_type=TEXT, headers={"cache-control": "no-cache"}
-        )
+        note = await registry.log_checkpoint_soon()
+        return Response(note, media_type=TEXT, headers={"cache-control": "no-cache"})
 
     @get("/vkey", operation_id="GetLogVerifierKey", media_type=TEXT, sync_to_thread=True)
     def vkey(self, registry: RegistryService) -> Response[str]:
@@ -35,15 +34,10 @@ class LogFilesController(Controller):
             registry.log_vkey() + "\n", media_type=TEXT, headers={"cache-control": SHORT}
         )
 
-    @get(
-        "/tile/{tile_path:path}",
-        operation_id="GetTile",
-        media_type=MediaType.TEXT,
-        sync_to_thread=True,
-    )
-    def tile(self, registry: RegistryService, tile_path: str) -> Response[bytes]:
+    @get("/tile/{tile_path:path}", operation_id="GetTile", media_type=MediaType.TEXT)
+    async def tile(self, registry: RegistryService, tile_path: str) -> Response[bytes]:
         """A hash tile or entry bundle (C2SP tlog-tiles); full tiles never change."""
-        data, full = registry.log_tile("tile" + tile_path)
+        data, full = await registry.log_tile_soon("tile" + tile_path)
         return Response(
             data,
             media_type="application/octet-stream",
@@ -65,15 +59,15 @@ class LogApiController(Controller):
         """Entries ``[start, end)`` of the signed log, at most 1,000 a call."""
         return registry.log_entries(start, end)
 
-    @get("/proof/inclusion", operation_id="GetInclusionProof", sync_to_thread=True)
-    def inclusion(
+    @get("/proof/inclusion", operation_id="GetInclusionProof")
+    async def inclusion(
         self,
         registry: RegistryService,
         index: Annotated[int, Parameter(ge=0)],
         tree_size: Annotated[int, Parameter(ge=1)],
     ) -> InclusionProof:
         """RFC 9162 inclusion proof of entry ``index`` in the tree of ``tree_size``."""
-        return registry.inclusion_proof(index, tree_size)
+        return await registry.inclusion_proof_soon(index, tree_size)
 
     @get("/proof/consistency", operation_id="GetConsistencyProof", sync_to_thread=True)
     def consistency(

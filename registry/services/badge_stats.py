@@ -7,6 +7,8 @@ its certificates, and staff and bodies see them beside misuse reports of the sam
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -52,18 +54,46 @@ def dialect_insert(session: Session, table: Any) -> Any:
     return (postgresql.insert if name == "postgresql" else sqlite.insert)(table)
 
 
-def record_foreign_embed(session: Session, certificate_code: str, domain: str, day: date) -> bool:
-    """Count one showing of the certificate's badge on ``domain`` on ``day``.
+class ForeignEmbedTally:
+    """Showings counted in memory and written in batches, so that a badge on a foreign
+    domain costs the badge request no database write. A crash loses at most the counts
+    since the last flush: statistics, not records."""
 
-    One statement (an INSERT ... SELECT with ON CONFLICT DO UPDATE), cheap enough for the
-    badge path. ``domain`` is keyed without a leading ``www.``, as domains match. Returns
-    False when no certificate has the code. Raises InvalidCodeError or InvalidDomainError
-    for input that is not a code or a web domain (an IP address, for instance).
+    def __init__(self) -> None:
+        self._counts: Counter[tuple[str, str, date]] = Counter()
+        self._lock = threading.Lock()
+
+    def add(self, certificate_code: str, domain: str, day: date) -> None:
+        """Count one showing. Raises InvalidCodeError or InvalidDomainError for input that
+        is not a code or a web domain (an IP address, for instance)."""
+        key = (normalise_code(certificate_code), host_key(domain), day)
+        with self._lock:
+            self._counts[key] += 1
+
+    def take(self) -> Counter[tuple[str, str, date]]:
+        """The counts so far, leaving the tally empty."""
+        with self._lock:
+            taken, self._counts = self._counts, Counter()
+        return taken
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+
+def record_foreign_embed(
+    session: Session, certificate_code: str, domain: str, day: date, count: int = 1
+) -> bool:
+    """Count ``count`` showings of the certificate's badge on ``domain`` on ``day``.
+
+    One statement (an INSERT ... SELECT with ON CONFLICT DO UPDATE). ``domain`` is keyed
+    without a leading ``www.``, as domains match. Returns False when no certificate has
+    the code. Raises InvalidCodeError or InvalidDomainError for input that is not a code
+    or a web domain (an IP address, for instance).
     """
     code = normalise_code(certificate_code)
     key = host_key(domain)
     table = ForeignEmbed.__table__  # type: ignore[attr-defined]
-    source = select(col(Certificate.id), literal(key), literal(day), literal(1)).where(
+    source = select(col(Certificate.id), literal(key), literal(day), literal(count)).where(
         Certificate.code == code
     )
     statement = (
@@ -71,7 +101,7 @@ def record_foreign_embed(session: Session, certificate_code: str, domain: str, d
         .from_select(["certificate_id", "domain", "day", "count"], source)
         .on_conflict_do_update(
             index_elements=["certificate_id", "domain", "day"],
-            set_={"count": table.c["count"] + 1},
+            set_={"count": table.c["count"] + count},
         )
         .returning(table.c["count"])  # rowcount is not reliable for INSERT ... SELECT
     )

@@ -6,8 +6,11 @@ read here can claim ``valid`` after ``valid_until``.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 
+import msgspec
 from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
@@ -114,6 +117,29 @@ def certificate_public(
         ],
         credential_kid=certificate.credential_kid,
     )
+
+
+def strong_etag(body: bytes) -> str:
+    """A strong ``ETag`` for exactly these bytes (RFC 9110 §8.8.3)."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+@dataclass(frozen=True)
+class CertificateSnapshot:
+    """A certificate as the public reads it, with its JSON bytes and their ETag made once:
+    what a server keeps in memory between changes."""
+
+    public: CertificatePublic
+    json: bytes
+    etag: str
+    until: datetime | None
+    """When the clock alone changes the status shown (expiry); None if it never will."""
+
+    @classmethod
+    def of(cls, public: CertificatePublic) -> CertificateSnapshot:
+        body = msgspec.json.encode(public)
+        changes = public.status in (CertificateStatus.VALID, CertificateStatus.SUSPENDED)
+        return cls(public, body, strong_etag(body), public.valid_until if changes else None)
 
 
 def certificate_by_code_public(session: Session, code: str, now: datetime) -> CertificatePublic:

@@ -8,12 +8,13 @@ no row leaves it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
+import anyio.to_thread
 from sqlmodel import Session
 
 from registry.config import Settings
@@ -21,6 +22,7 @@ from registry.db.database import Database
 from registry.db.tables import Certificate
 from registry.domain.status import Transition
 from registry.domain.vocabulary import Role
+from registry.errors import NotFoundError
 from registry.services import (
     assessments,
     auth,
@@ -39,6 +41,9 @@ from registry.services import (
 )
 from registry.services.auth import Actor
 from registry.services.badge_stats import ForeignEmbedCount
+from registry.services.caches import FreshCache
+from registry.services.certificate_views import CertificateSnapshot
+from registry.services.changes import ChangeSignal
 from registry.services.clock import Clock, system_clock
 from registry.services.misuse import (
     MisuseReportCreate,
@@ -77,15 +82,56 @@ from registry.services.webhooks import (
     WebhookEndpointPublic,
 )
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
 
 class RegistryService:
     def __init__(
-        self, settings: Settings, db: Database, keyring: keys.KeyRing, clock: Clock = system_clock
+        self,
+        settings: Settings,
+        db: Database,
+        keyring: keys.KeyRing,
+        clock: Clock = system_clock,
+        changes: ChangeSignal | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
         self.keyring = keyring
         self.clock = clock
+        self.changes = changes or ChangeSignal(settings.change_path)
+        self._certificates: FreshCache[str, CertificateSnapshot | NotFoundError] = (
+            self.fresh_cache()
+        )
+        self._checkpoint: FreshCache[str, str] = self.fresh_cache(max_entries=1)
+        self._proofs: FreshCache[tuple[int, int], InclusionProof] = self.fresh_cache()
+        self._tiles: FreshCache[str, tuple[bytes, bool]] = self.fresh_cache()
+        self._foreign_embeds = badge_stats.ForeignEmbedTally()
+        self._named_caches: dict[str, FreshCache[Any, Any]] = {}
+        self._reference: FreshCache[tuple[Hashable, ...], Any] = self.fresh_cache(1000)
+        self._form_secret: bytes | None = None
+
+    def named_cache(self, name: str) -> FreshCache[Any, Any]:
+        """This service's cache called ``name`` (made at first use): for answers the edge
+        shapes from the services' (a rendered badge or page)."""
+        found = self._named_caches.get(name)
+        if found is None:
+            found = self._named_caches.setdefault(name, self.fresh_cache())
+        return found
+
+    def _remember(self, key: tuple[Hashable, ...], read: Callable[[], V]) -> V:
+        """Reference data every page reads (schemes, bodies, keys): read once until the
+        next change. Callers must not change what they get: it is shared."""
+        return cast(V, self._reference.fetch(key, read))
+
+    def fresh_cache(self, max_entries: int | None = None) -> FreshCache[Any, Any]:
+        """A cache of public answers that empties at the next committed change."""
+        return FreshCache(
+            self.changes,
+            self.clock,
+            max_entries=max(1, max_entries or self.settings.cache_entries),
+            max_age=timedelta(seconds=max(0, self.settings.cache_seconds)),
+        )
 
     @contextmanager
     def _write(self, actor: Actor | None = None, action: str = "") -> Iterator[Session]:
@@ -101,13 +147,20 @@ class RegistryService:
             appended = session.info.get(journal.APPENDED, False)
         if appended:
             self.sign_checkpoint()
+        else:
+            self.changes.bump()
 
     def sign_checkpoint(self) -> int:
-        """Sign the log's head (a no-op when nothing new); returns the signed size."""
-        with self.db.write() as session:
-            signer = self.keyring.note_signer(session, journal.origin(session))
-            checkpoint = journal.sign_checkpoint(session, signer, self.clock())
-            return checkpoint.size if checkpoint is not None else 0
+        """Sign the log's head (a no-op when nothing new); returns the signed size.
+        Readers' caches are told after the signature is stored, so that the next request
+        shows the change together with a checkpoint that covers it."""
+        try:
+            with self.db.write() as session:
+                signer = self.keyring.note_signer(session, journal.origin(session))
+                checkpoint = journal.sign_checkpoint(session, signer, self.clock())
+                return checkpoint.size if checkpoint is not None else 0
+        finally:
+            self.changes.bump()
 
     def _issuer(self, session: Session) -> certificates.Issuer:
         return certificates.Issuer(
@@ -165,18 +218,27 @@ class RegistryService:
             schemes.refuse_version_edit(session, slug, number)
 
     def schemes(self) -> list[SchemePublic]:
-        with self.db.read() as session:
-            return schemes.list_schemes(session, self.clock())
+        def read() -> list[SchemePublic]:
+            with self.db.read() as session:
+                return schemes.list_schemes(session, self.clock())
+
+        return self._remember(("schemes",), read)
 
     def scheme(self, slug: str) -> SchemePublic:
-        with self.db.read() as session:
-            return schemes.scheme_public(
-                session, schemes.scheme_by_slug(session, slug), self.clock()
-            )
+        def read() -> SchemePublic:
+            with self.db.read() as session:
+                return schemes.scheme_public(
+                    session, schemes.scheme_by_slug(session, slug), self.clock()
+                )
+
+        return self._remember(("scheme", slug), read)
 
     def scheme_version(self, slug: str, number: int) -> SchemeVersionPublic:
-        with self.db.read() as session:
-            return schemes.version_public(session, slug, number)
+        def read() -> SchemeVersionPublic:
+            with self.db.read() as session:
+                return schemes.version_public(session, slug, number)
+
+        return self._remember(("scheme_version", slug, number), read)
 
     # --- bodies and people -------------------------------------------------------------
 
@@ -195,12 +257,18 @@ class RegistryService:
             return next(a for a in public.accreditations if a.id == row.id)
 
     def bodies(self) -> list[BodyPublic]:
-        with self.db.read() as session:
-            return bodies.list_bodies(session)
+        def read() -> list[BodyPublic]:
+            with self.db.read() as session:
+                return bodies.list_bodies(session)
+
+        return self._remember(("bodies",), read)
 
     def body(self, slug: str) -> BodyPublic:
-        with self.db.read() as session:
-            return bodies.body_public(session, bodies.body_by_slug(session, slug))
+        def read() -> BodyPublic:
+            with self.db.read() as session:
+                return bodies.body_public(session, bodies.body_by_slug(session, slug))
+
+        return self._remember(("body", slug), read)
 
     def add_person(self, actor: Actor, slug: str, data: PersonCreate) -> PersonPublic:
         with self._write(actor, "add_person") as session:
@@ -252,6 +320,33 @@ class RegistryService:
                 certificate=certificate.code if certificate is not None else None,
             )
 
+    def certify_batch(
+        self, auditor: Actor, decider: Actor, items: Sequence[AssessmentCreate], reason: str
+    ) -> list[str]:
+        """Submit each assessment as ``auditor`` and certify it as ``decider``, all in one
+        transaction under one checkpoint: for bulk loads (a body moving its register in).
+
+        The same rules, rows and log entries as ``submit_assessment`` and ``decide`` one by
+        one (four-eyes included); only the commit and the checkpoint signature are shared,
+        which is what makes a batch fast. One refused item refuses the batch. Returns the
+        certificate codes in order.
+        """
+        codes: list[str] = []
+        with self._write(auditor, "certify_batch") as session:
+            issuer = self._issuer(session)
+            decision = DecisionCreate(outcome="certify", reason=reason)
+            for item in items:
+                now = self.clock()
+                submitted = assessments.submit(session, auditor, item, now)
+                decided = decisions.decide(
+                    session, issuer, decider, submitted.public_id, decision, now
+                )
+                certificate = session.get(Certificate, decided.certificate_id)
+                assert certificate is not None, "a certified initial assessment has a certificate"
+                codes.append(certificate.code)
+            auth.record_write(session, decider, "certify_batch", self.clock())
+        return codes
+
     # --- certificates ------------------------------------------------------------------
 
     def change_status(
@@ -276,8 +371,41 @@ class RegistryService:
             certificates.remove_holder_domain(session, actor, code, domain, self.clock())
 
     def certificate(self, code: str) -> CertificatePublic:
+        return self.certificate_snapshot(code).public
+
+    def certificate_snapshot(self, code: str) -> CertificateSnapshot:
+        """The certificate with its JSON and ETag, from memory until the next change."""
+        found = self.cached_certificate(code)
+        if found is not None:
+            return found
+        stamp = self._certificates.stamp()
         with self.db.read() as session:
-            return certificate_views.certificate_by_code_public(session, code, self.clock())
+            try:
+                public = certificate_views.certificate_by_code_public(session, code, self.clock())
+            except NotFoundError as error:
+                self._certificates.put(code, error, stamp)
+                raise
+        snapshot = CertificateSnapshot.of(public)
+        self._certificates.put(code, snapshot, stamp, snapshot.until)
+        return snapshot
+
+    async def certificate_snapshot_soon(self, code: str) -> CertificateSnapshot:
+        """``certificate_snapshot`` for async handlers: from memory on the event loop when
+        fresh, else loaded in a worker thread."""
+        found = self.cached_certificate(code)
+        if found is not None:
+            return found
+        return await anyio.to_thread.run_sync(self.certificate_snapshot, code)
+
+    def cached_certificate(self, code: str) -> CertificateSnapshot | None:
+        """The snapshot when this process holds a fresh one, None when it must be loaded;
+        NotFoundError when it is known not to exist. Never touches the database."""
+        found = self._certificates.get(code)
+        if found is None:
+            return None
+        if isinstance(found, NotFoundError):
+            raise NotFoundError(found.detail)
+        return found
 
     def certificates(self, **filters: Any) -> Page[CertificatePublic]:
         with self.db.read() as session:
@@ -290,28 +418,55 @@ class RegistryService:
     # --- transparency log ---------------------------------------------------------------
 
     def log_checkpoint(self) -> str:
+        return self._checkpoint.fetch("head", self._read_checkpoint)
+
+    def _read_checkpoint(self) -> str:
         with self.db.read() as session:
             return log_views.published(session).note
 
+    async def log_checkpoint_soon(self) -> str:
+        return await _soon(self._checkpoint, "head", self.log_checkpoint)
+
+    async def inclusion_proof_soon(self, index: int, tree_size: int) -> InclusionProof:
+        return await _soon(
+            self._proofs, (index, tree_size), lambda: self.inclusion_proof(index, tree_size)
+        )
+
+    async def log_tile_soon(self, path: str) -> tuple[bytes, bool]:
+        return await _soon(self._tiles, path, lambda: self.log_tile(path))
+
     def log_vkey(self) -> str:
-        with self.db.read() as session:
-            return log_views.vkey(session)
+        def read() -> str:
+            with self.db.read() as session:
+                return log_views.vkey(session)
+
+        return self._remember(("log_vkey",), read)
 
     def log_entries(self, start: int, end: int) -> Page[LogEntryPublic]:
         with self.db.read() as session:
             return log_views.entries(session, start, end)
 
     def inclusion_proof(self, index: int, tree_size: int) -> InclusionProof:
-        with self.db.read() as session:
-            return log_views.inclusion(session, index, tree_size)
+        """RFC 9162 inclusion proof with the latest checkpoint; kept until the log grows."""
+
+        def read() -> InclusionProof:
+            with self.db.read() as session:
+                return log_views.inclusion(session, index, tree_size)
+
+        return self._proofs.fetch((index, tree_size), read)
 
     def consistency_proof(self, first: int, second: int) -> ConsistencyProof:
         with self.db.read() as session:
             return log_views.consistency(session, first, second)
 
     def log_tile(self, path: str) -> tuple[bytes, bool]:
-        with self.db.read() as session:
-            return log_views.tile(session, path)
+        """A tile's bytes and whether it is full; a missing tile is not kept."""
+
+        def read() -> tuple[bytes, bool]:
+            with self.db.read() as session:
+                return log_views.tile(session, path)
+
+        return self._tiles.fetch(path, read)
 
     def certificate_proof(self, code: str) -> bytes:
         with self.db.read() as session:
@@ -320,8 +475,11 @@ class RegistryService:
     # --- keys -----------------------------------------------------------------------------
 
     def jwks(self) -> dict[str, Any]:
-        with self.db.read() as session:
-            return keys.jwks(session)
+        def read() -> dict[str, Any]:
+            with self.db.read() as session:
+                return keys.jwks(session)
+
+        return self._remember(("jwks",), read)
 
     def ensure_keys(self) -> str:
         """Fix the log's origin and make the log and credential keys when missing."""
@@ -406,11 +564,13 @@ class RegistryService:
     def certificate_foreign_embeds(
         self, actor: Actor, code: str, days: int
     ) -> list[ForeignEmbedCount]:
+        self.flush_foreign_badges()
         with self.db.read() as session:
             since = self.clock().date() - timedelta(days=days - 1)
             return badge_stats.for_certificate(session, actor, code, since)
 
     def body_foreign_embeds(self, actor: Actor, slug: str, days: int) -> list[ForeignEmbedCount]:
+        self.flush_foreign_badges()
         with self.db.read() as session:
             since = self.clock().date() - timedelta(days=days - 1)
             return badge_stats.for_body(session, actor, slug, since)
@@ -431,36 +591,59 @@ class RegistryService:
         limit: int,
         cursor: str | None,
     ) -> Page[MisuseReportPublic]:
+        self.flush_foreign_badges()  # shown beside each report
         with self.db.read() as session:
             return misuse.list_reports(session, actor, status, limit, cursor)
 
     def mark_misuse_report_handled(
         self, actor: Actor, report_id: str, note: str
     ) -> MisuseReportPublic:
+        self.flush_foreign_badges()  # shown beside the report
         with self._write(actor, "mark_misuse_report_handled") as session:
             return misuse.mark_handled(session, actor, report_id, note, self.clock())
 
-
     # --- badges: foreign-embed counting and the public forms' secret --------------------
 
-    def count_foreign_badge(self, code: str, domain: str) -> bool:
-        """Count one showing of the badge on a domain it does not cover (today, UTC).
+    def count_foreign_badge(self, code: str, domain: str) -> None:
+        """Count one showing of the badge on a domain it does not cover (today, UTC), in
+        memory: the badge is the most requested URL and must not wait for a write.
+        ``flush_foreign_badges`` writes the counts. Raises InvalidCodeError or
+        InvalidDomainError for input that is neither."""
+        self._foreign_embeds.add(code, domain, self.clock().date())
 
-        A single upsert in its own short transaction, not queued behind the log's
-        writers: the badge is the most requested URL and must not wait for them.
-        Raises InvalidCodeError or InvalidDomainError for input that is neither.
-        """
+    def flush_foreign_badges(self) -> int:
+        """Write the showings counted in memory, one upsert per certificate, domain and
+        day, in one short transaction not queued behind the log's writers. Returns how
+        many counters were written."""
+        counts = self._foreign_embeds.take()
+        if not counts:
+            return 0
         with self.db.write() as session:
-            return badge_stats.record_foreign_embed(session, code, domain, self.clock().date())
+            for (code, domain, day), count in sorted(counts.items()):
+                badge_stats.record_foreign_embed(session, code, domain, day, count)
+        return len(counts)
 
     def form_secret(self) -> bytes:
-        """The per-registry secret that signs the public forms' time tokens."""
-        with self.db.read() as session:
-            found = form_secret.read_form_secret(session)
-        if found is not None:
-            return found
-        with self.db.write() as session:
-            return form_secret.ensure_form_secret(session)
+        """The per-registry secret that signs the public forms' time tokens (made once,
+        never changed, so kept after the first read)."""
+        if self._form_secret is None:
+            with self.db.read() as session:
+                found = form_secret.read_form_secret(session)
+            if found is None:
+                with self.db.write() as session:
+                    found = form_secret.ensure_form_secret(session)
+            self._form_secret = found
+        return self._form_secret
+
+
+async def _soon(cache: FreshCache[K, V], key: K, read: Callable[[], V]) -> V:
+    """A read for async handlers: the answer cached under ``key`` on the event loop, else
+    ``read`` (which caches it under the same key) in a worker thread."""
+    found = cache.get(key)
+    if found is not None:
+        return found
+    return await anyio.to_thread.run_sync(read)
+
 
 def _replace_file(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically (readers never see half a file)."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any, Final, Literal
 from urllib.parse import quote, urlsplit
 
@@ -28,7 +29,7 @@ from litestar import HttpMethod, Request, Response, route
 from markupsafe import escape
 
 from registry.domain.codes import InvalidCodeError, normalise_code
-from registry.domain.hosts import InvalidDomainError, domain_matches, host_key
+from registry.domain.hosts import InvalidDomainError, domain_matches
 from registry.errors import NotFoundError, RegistryError
 from registry.services.registry import RegistryService
 from registry.services.schemas import CertificatePublic
@@ -250,10 +251,6 @@ def _count(registry: RegistryService, code: str, hostname: str) -> None:
     """Count a foreign showing; a host that is no web domain is not counted, and a
     failure to count never breaks the badge."""
     try:
-        host_key(hostname)
-    except InvalidDomainError:
-        return
-    try:
         registry.count_foreign_badge(code, hostname)
     except RegistryError:
         return
@@ -261,67 +258,108 @@ def _count(registry: RegistryService, code: str, hostname: str) -> None:
         log.exception("could not count a foreign badge showing of %s", code)
 
 
-def badge_facts(
-    request: Request[Any, Any, Any], registry: RegistryService, code: str, lang: Language
-) -> tuple[BadgeFacts, int]:
-    """What the badge of ``code`` shows for this request, and its cache lifetime."""
+@dataclass(frozen=True)
+class RenderedBadge:
+    body: bytes
+    etag: str
+
+
+async def badge_answer(
+    request: Request[Any, Any, Any], registry: RegistryService, code: str, variant: Variant
+) -> tuple[RenderedBadge, int]:
+    """The badge of ``code`` for this request and its cache lifetime.
+
+    The certificate comes from the service's snapshot and the SVG from a cache of rendered
+    badges, both emptied at the next committed change, so a fresh badge costs no database
+    read, no template and no thread.
+    """
     public = registry.settings.public_url
     try:
         canonical = normalise_code(code)
     except InvalidCodeError:
-        return BadgeFacts(state="unknown", link=public + "/"), http.NOT_FOUND_MAX_AGE
+        facts = BadgeFacts(state="unknown", link=public + "/")
+        return _rendered(registry, ("?", variant), facts, variant, None), http.NOT_FOUND_MAX_AGE
     link = f"{public}/c/{quote(canonical)}"
     try:
-        found = registry.certificate(canonical)
+        snapshot = await registry.certificate_snapshot_soon(canonical)
     except NotFoundError:
-        return BadgeFacts(state="unknown", link=link, code=canonical), http.NOT_FOUND_MAX_AGE
-    covered = [d.domain for d in found.domains]
-    foreign = foreign_host(embedding_hosts(request), registry.settings.public_host, covered)
+        facts = BadgeFacts(state="unknown", link=link, code=canonical)
+        key = (canonical, variant, "unknown")
+        return _rendered(registry, key, facts, variant, None), http.NOT_FOUND_MAX_AGE
+    found = snapshot.public
+    hosts = embedding_hosts(request)
+    foreign = (
+        foreign_host(hosts, registry.settings.public_host, [d.domain for d in found.domains])
+        if hosts
+        else None
+    )
     if foreign is not None and request.method == "GET":
         _count(registry, canonical, foreign)
     max_age = min(
         BADGE_MAX_AGE,
         http.max_age_for([(found.status, found.valid_until)], registry.clock(), BADGE_MAX_AGE),
     )
+    state: State = "foreign" if foreign is not None else found.status
     facts = BadgeFacts(
-        state="foreign" if foreign is not None else found.status,
+        state=state,
         link=link,
-        scheme=templating.local_name(found.scheme, "name", lang),
+        scheme=templating.local_name(found.scheme, "name", variant.lang),
         holder=found.holder.legal_name,
         domain=main_domain(found),
         code=canonical,
     )
-    return facts, max_age
+    key = (canonical, variant, state)
+    return _rendered(registry, key, facts, variant, snapshot.until), max_age
 
 
-def badge_response(request: Request[Any, Any, Any], svg: str, max_age: int) -> Response[bytes]:
+def _rendered(
+    registry: RegistryService,
+    key: tuple[Any, ...],
+    facts: BadgeFacts,
+    variant: Variant,
+    until: datetime | None,
+) -> RenderedBadge:
+    """The SVG of ``facts``, rendered once per certificate, variant and state."""
+    cache = registry.named_cache("badges")
+    found: RenderedBadge | None = cache.get(key)
+    if found is not None:
+        return found
+    stamp = cache.stamp()
+    body = render_badge(facts, variant).encode("utf-8")
+    rendered = RenderedBadge(body, http.etag_of(body))
+    cache.put(key, rendered, stamp, until)
+    return rendered
+
+
+def badge_response(
+    request: Request[Any, Any, Any], badge: RenderedBadge, max_age: int
+) -> Response[bytes]:
     """The SVG with its validators and the headers that keep it inert and fresh."""
-    body = svg.encode("utf-8")
-    etag = http.etag_of(body)
     headers = {
         "content-security-policy": BADGE_CSP,
         "x-content-type-options": "nosniff",
-        "etag": etag,
+        "etag": badge.etag,
         "cache-control": f"public, max-age={max_age}",
         "vary": "Referer, Origin",
         "cross-origin-resource-policy": "cross-origin",
     }
-    if http.if_none_match(request, etag):
+    if http.if_none_match(request, badge.etag):
         return Response(b"", status_code=304, headers=headers, media_type=SVG)
     if request.method == "HEAD":
-        headers["content-length"] = str(len(body))
+        headers["content-length"] = str(len(badge.body))
         return Response(b"", headers=headers, media_type=SVG)
-    return Response(body, headers=headers, media_type=SVG)
+    return Response(badge.body, headers=headers, media_type=SVG)
 
 
 @route(
     "/badge/{name:str}",
     http_method=[HttpMethod.GET, HttpMethod.HEAD],
     name="web:badge",
-    sync_to_thread=True,
     include_in_schema=False,
 )
-def badge(request: Request[Any, Any, Any], registry: RegistryService, name: str) -> Response[bytes]:
+async def badge(
+    request: Request[Any, Any, Any], registry: RegistryService, name: str
+) -> Response[bytes]:
     """The live badge of a certificate code; ``.svg`` is part of the address."""
     variant = Variant.from_query(
         request.query_params.get("size"),
@@ -329,8 +367,8 @@ def badge(request: Request[Any, Any, Any], registry: RegistryService, name: str)
         request.query_params.get("lang"),
     )
     code = name[: -len(".svg")] if name.lower().endswith(".svg") else name
-    facts, max_age = badge_facts(request, registry, code, variant.lang)
-    return badge_response(request, render_badge(facts, variant), max_age)
+    rendered, max_age = await badge_answer(request, registry, code, variant)
+    return badge_response(request, rendered, max_age)
 
 
 @dataclass(frozen=True)
@@ -351,7 +389,9 @@ def embed_snippets(
     for size in ("small", "large"):
         box = BOXES[size]
         for theme in ("light", "dark"):
-            src = f"{public_url}/badge/{canonical}.svg?size={size}&amp;theme={theme}&amp;lang={lang}"
+            src = (
+                f"{public_url}/badge/{canonical}.svg?size={size}&amp;theme={theme}&amp;lang={lang}"
+            )
             html = (
                 f'<a href="{public_url}/c/{canonical}">'
                 f'<img src="{src}" alt="{escape(alt)}" width="{box.width}" height="{box.height}">'

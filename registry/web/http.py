@@ -9,14 +9,16 @@ withdrawals are events, not clock ticks.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
 from litestar import Request, Response
 
 from registry.domain.status import CertificateStatus, seconds_until_change
+from registry.services.certificate_views import strong_etag
+from registry.services.schemas import CertificatePublic
 
 MAX_AGE: Final = 60
 NOT_FOUND_MAX_AGE: Final = 60
@@ -49,8 +51,7 @@ def max_age_for(
     return lifetime
 
 
-def etag_of(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+etag_of = strong_etag
 
 
 def _matches(header: str | None, etag: str) -> bool:
@@ -66,6 +67,27 @@ def if_none_match(request: Request[Any, Any, Any], etag: str) -> bool:
     return _matches(request.headers.get("if-none-match"), etag)
 
 
+@dataclass(frozen=True)
+class RenderedPage:
+    """A page rendered once and answered many times: its bytes, their ETag, and the
+    certificate it shows (for the cache lifetime, which moves with the clock)."""
+
+    body: bytes
+    etag: str
+    certificate: CertificatePublic
+
+    @classmethod
+    def of(cls, html: str, certificate: CertificatePublic) -> RenderedPage:
+        body = html.encode("utf-8")
+        return cls(body, etag_of(body), certificate)
+
+
+def rendered_response(
+    request: Request[Any, Any, Any], page: RenderedPage, *, max_age: int
+) -> Response[bytes]:
+    return _page_bytes(request, page.body, page.etag, max_age=max_age)
+
+
 def page_response(
     request: Request[Any, Any, Any],
     html: str,
@@ -77,7 +99,25 @@ def page_response(
     """The page with its validators and headers; 304 on a matching ``If-None-Match``;
     headers only for HEAD (with the length the GET body has)."""
     body = html.encode("utf-8")
-    etag = etag_of(body)
+    return _page_bytes(
+        request,
+        body,
+        etag_of(body),
+        max_age=max_age,
+        status_code=status_code,
+        media_type=media_type,
+    )
+
+
+def _page_bytes(
+    request: Request[Any, Any, Any],
+    body: bytes,
+    etag: str,
+    *,
+    max_age: int,
+    status_code: int = 200,
+    media_type: str = HTML,
+) -> Response[bytes]:
     headers = {
         **PAGE_HEADERS,
         "etag": etag,

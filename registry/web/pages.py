@@ -12,12 +12,14 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+import anyio.to_thread
 from litestar import HttpMethod, Request, Response, route
 from litestar.handlers import HTTPRouteHandler
 
 from registry.domain.codes import InvalidCodeError, normalise_code
 from registry.errors import NotFoundError, RegistryError
 from registry.services.registry import RegistryService
+from registry.services.schemas import CertificatePublic
 from registry.services.search import Search, only_check_is_wrong
 from registry.web import badges, http, qr, templating, verification, views
 from registry.web.i18n import negotiate
@@ -98,11 +100,20 @@ def home(request: Request[Any, Any, Any], registry: RegistryService) -> Response
     )
 
 
-@_page("/c/{code:str}", "web:certificate")
-def certificate(
+@route(
+    "/c/{code:str}",
+    http_method=[HttpMethod.GET, HttpMethod.HEAD],
+    name="web:certificate",
+    include_in_schema=False,
+)
+async def certificate(
     request: Request[Any, Any, Any], registry: RegistryService, code: str
 ) -> Response[bytes]:
-    """Status first, then holder, scheme, what was checked, who checked, history, checks."""
+    """Status first, then holder, scheme, what was checked, who checked, history, checks.
+
+    The rendered page is kept until the next committed change (or the moment the clock
+    alone changes its status), so a fresh page costs no database read, template or thread.
+    """
     page = page_context(request)
     try:
         canonical = normalise_code(code)
@@ -117,37 +128,58 @@ def certificate(
         )
     if canonical != code:
         return http.redirect(page.href(f"/c/{canonical}"), permanent=True)
-    try:
-        found = registry.certificate(canonical)
-    except NotFoundError:
-        return _not_found(request, page, "certificate", code=canonical)
+    cache = registry.named_cache("pages")
+    key = ("certificate", canonical, page.lang, page.explicit)
+    rendered: http.RenderedPage | None = cache.get(key)
+    if rendered is None:
+        stamp = cache.stamp()  # before the snapshot: a page never outlives what it shows
+        try:
+            snapshot = await registry.certificate_snapshot_soon(canonical)
+        except NotFoundError:
+            return _not_found(request, page, "certificate", code=canonical)
+        rendered = await anyio.to_thread.run_sync(
+            _render_certificate, registry, page, snapshot.public
+        )
+        cache.put(key, rendered, stamp, snapshot.until)
+        found = snapshot.public
+    else:
+        found = rendered.certificate
+    max_age = http.max_age_for([(found.status, found.valid_until)], registry.clock())
+    return http.rendered_response(request, rendered, max_age=max_age)
+
+
+def _render_certificate(
+    registry: RegistryService, page: views.PageContext, found: CertificatePublic
+) -> http.RenderedPage:
     version = registry.scheme_version(found.scheme.slug, found.scheme_version)
     body = registry.body(found.body.slug)
     check = verification.check_certificate(registry, found)
-    url = f"{registry.settings.public_url}/c/{quote(canonical)}"
-    return _render(
-        request,
-        page,
+    url = f"{registry.settings.public_url}/c/{quote(found.code)}"
+    html = templating.render(
+        page.lang,
         "certificates/certificate.html",
-        certificate=found,
-        groups=views.findings_by_dimension(found.findings, version, page.lang),
-        accreditations=views.accreditations_for(body, found.scheme.slug),
-        body=body,
-        schemes={s.slug: s for s in registry.schemes()},
-        check=check,
-        qr=qr.qr_path(url),
-        page_url=url,
-        snippets=badges.embed_snippets(
-            registry.settings.public_url,
-            canonical,
-            templating.local_name(found.scheme, "name", page.lang),
-            found.holder.legal_name,
-            page.lang,
-        ),
-        snippet_texts=badges.SNIPPET_TEXTS[page.lang],
-        report=report_form(registry, page.lang, canonical),
-        max_age=http.max_age_for([(found.status, found.valid_until)], registry.clock()),
+        {
+            "page": page,
+            "certificate": found,
+            "groups": views.findings_by_dimension(found.findings, version, page.lang),
+            "accreditations": views.accreditations_for(body, found.scheme.slug),
+            "body": body,
+            "schemes": {s.slug: s for s in registry.schemes()},
+            "check": check,
+            "qr": qr.qr_path(url),
+            "page_url": url,
+            "snippets": badges.embed_snippets(
+                registry.settings.public_url,
+                found.code,
+                templating.local_name(found.scheme, "name", page.lang),
+                found.holder.legal_name,
+                page.lang,
+            ),
+            "snippet_texts": badges.SNIPPET_TEXTS[page.lang],
+            "report": report_form(registry, page.lang, found.code),
+        },
     )
+    return http.RenderedPage.of(html, found)
 
 
 @_page("/schemes/{slug:str}", "web:scheme")

@@ -19,12 +19,20 @@ SECURITY_HEADERS = {
     "referrer-policy": "strict-origin-when-cross-origin",
     "cross-origin-opener-policy": "same-origin",
 }
-SCHEME = {"slug": "proef", "name_nl": "Proef", "name_en": "Trial", "owner": "Stichting Proef",
-          "audited_by_nl": "Instellingen", "audited_by_en": "Bodies"}
+SCHEME = {
+    "slug": "proef",
+    "name_nl": "Proef",
+    "name_en": "Trial",
+    "owner": "Stichting Proef",
+    "audited_by_nl": "Instellingen",
+    "audited_by_en": "Bodies",
+}
 JSON = {"content-type": "application/json"}
 
 
-def assert_problem(response: Any, status: int, rule: str | None = None, *named: str) -> dict[str, Any]:
+def assert_problem(
+    response: Any, status: int, rule: str | None = None, *named: str
+) -> dict[str, Any]:
     """An RFC 9457 problem with every member, for ``rule`` when given, naming each of ``named``."""
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json"), response.headers
@@ -46,11 +54,22 @@ def schemes(client: TestClient[Any]) -> list[str]:
 # --- the framework's own errors ----------------------------------------------------------
 
 
-def test_unknown_path_is_404_and_wrong_method_405(client: TestClient[Any], staff_token: str) -> None:
-    for path in ("/api/v1/nothing-here", "/api/v2/schemes", "/api/v1/schemes/webwinkel/versions/1/criteria"):
+def test_unknown_path_is_404_and_wrong_method_405(
+    client: TestClient[Any], staff_token: str
+) -> None:
+    for path in (
+        "/api/v1/nothing-here",
+        "/api/v2/schemes",
+        "/api/v1/schemes/webwinkel/versions/1/criteria",
+    ):
         assert_problem(client.get(path), 404, "not-found", path)
-    body = assert_problem(client.delete("/api/v1/schemes", headers=bearer(staff_token)), 405,
-                          "method-not-allowed", "DELETE", "/api/v1/schemes")
+    body = assert_problem(
+        client.delete("/api/v1/schemes", headers=bearer(staff_token)),
+        405,
+        "method-not-allowed",
+        "DELETE",
+        "/api/v1/schemes",
+    )
     assert body["instance"] == "/api/v1/schemes"
     assert_problem(client.put("/api/v1/certificates"), 405, "method-not-allowed", "PUT")
 
@@ -59,30 +78,48 @@ def test_body_over_the_limit_is_413(client: TestClient[Any], staff_token: str) -
     limit = 256 * 1024
     oversized = json.dumps(SCHEME).encode() + b" " * 300_000
     assert len(oversized) > limit
-    assert_problem(client.post("/api/v1/schemes", content=oversized, headers={**bearer(staff_token), **JSON}),
-                   413, "body-too-large")
+    assert_problem(
+        client.post("/api/v1/schemes", content=oversized, headers={**bearer(staff_token), **JSON}),
+        413,
+        "body-too-large",
+    )
     assert schemes(client) == []
     # Refused before any token is read: an anonymous flood is cut off as early.
-    assert_problem(client.post("/api/v1/schemes", content=b"[" * 300_000, headers=JSON), 413, "body-too-large")
+    assert_problem(
+        client.post("/api/v1/schemes", content=b"[" * 300_000, headers=JSON), 413, "body-too-large"
+    )
     # Just under the limit (JSON may carry any amount of whitespace) is parsed and accepted.
     padded = json.dumps(SCHEME).encode() + b" " * (limit - 1_000)
     assert len(padded) < limit
-    created = client.post("/api/v1/schemes", content=padded, headers={**bearer(staff_token), **JSON})
+    created = client.post(
+        "/api/v1/schemes", content=padded, headers={**bearer(staff_token), **JSON}
+    )
     assert created.status_code == 201, created.text
     assert schemes(client) == ["proef"]
 
 
 def test_malformed_and_deeply_nested_json_is_400(client: TestClient[Any], staff_token: str) -> None:
     headers = {**bearer(staff_token), **JSON}
-    assert_problem(client.post("/api/v1/schemes", content=b'{"slug": proef}', headers=headers), 400, None,
-                   "JSON is malformed")
-    assert_problem(client.post("/api/v1/schemes", content=b'{"slug": "proef", ', headers=headers), 400, None,
-                   "truncated")
+    assert_problem(
+        client.post("/api/v1/schemes", content=b'{"slug": proef}', headers=headers),
+        400,
+        None,
+        "JSON is malformed",
+    )
+    assert_problem(
+        client.post("/api/v1/schemes", content=b'{"slug": "proef", ', headers=headers),
+        400,
+        None,
+        "truncated",
+    )
     assert_problem(client.post("/api/v1/schemes", content=b"", headers=headers), 400)
     # Another media type is refused as such, before anyone guesses at the body.
     for content_type in ("text/plain", "application/x-www-form-urlencoded"):
-        response = client.post("/api/v1/schemes", content=b"slug=proef&name_nl=Proef",
-                               headers={**bearer(staff_token), "content-type": content_type})
+        response = client.post(
+            "/api/v1/schemes",
+            content=b"slug=proef&name_nl=Proef",
+            headers={**bearer(staff_token), "content-type": content_type},
+        )
         assert_problem(response, 415, "unsupported-media-type", "application/json")
     # Nested 1,000 deep and more: the decoder's RecursionError is a 400, not a 500.
     for depth in (1_000, 5_000, 40_000):  # 40,000 nested objects still fit under the body limit
@@ -93,15 +130,24 @@ def test_malformed_and_deeply_nested_json_is_400(client: TestClient[Any], staff_
             response = client.post("/api/v1/schemes", content=body, headers=headers)
             assert response.status_code == 400, (depth, response.status_code)
             assert_problem(response, 400)
-        assert_problem(client.post("/api/v1/schemes", content=arrays, headers=headers), 400, "invalid-input",
-                       "nested too deeply")
+        assert_problem(
+            client.post("/api/v1/schemes", content=arrays, headers=headers),
+            400,
+            "invalid-input",
+            "nested too deeply",
+        )
     assert schemes(client) == []
     assert client.get("/healthz").status_code == 200
 
 
-def test_a_json_body_under_another_content_type_is_refused(client: TestClient[Any], staff_token: str) -> None:
-    response = client.post("/api/v1/schemes", content=json.dumps(SCHEME).encode(),
-                           headers={**bearer(staff_token), "content-type": "text/plain"})
+def test_a_json_body_under_another_content_type_is_refused(
+    client: TestClient[Any], staff_token: str
+) -> None:
+    response = client.post(
+        "/api/v1/schemes",
+        content=json.dumps(SCHEME).encode(),
+        headers={**bearer(staff_token), "content-type": "text/plain"},
+    )
     assert response.status_code in (400, 415), response.text
     assert_problem(response, response.status_code, None, "application/json")
     assert schemes(client) == []
@@ -116,21 +162,47 @@ def test_unknown_missing_mistyped_and_enum_fields_are_400_and_named(
     def post(path: str, body: dict[str, Any]) -> Any:
         return client.post(path, json=body, headers=bearer(staff_token))
 
-    unknown = assert_problem(post("/api/v1/schemes", {**SCHEME, "colour": "red"}), 400, "invalid-input",
-                             "unknown field", "`colour`")
+    unknown = assert_problem(
+        post("/api/v1/schemes", {**SCHEME, "colour": "red"}),
+        400,
+        "invalid-input",
+        "unknown field",
+        "`colour`",
+    )
     assert unknown["errors"][0]["key"] == "data"
-    assert_problem(post("/api/v1/schemes", {k: v for k, v in SCHEME.items() if k != "owner"}), 400,
-                   "invalid-input", "missing required field", "`owner`")
-    assert_problem(post("/api/v1/schemes", {**SCHEME, "max_validity_months": "twelve"}), 400, "invalid-input",
-                   "max_validity_months", "int")
-    assert_problem(post("/api/v1/schemes", {**SCHEME, "slug": "Not A Slug"}), 400, "invalid-input", "slug")
+    assert_problem(
+        post("/api/v1/schemes", {k: v for k, v in SCHEME.items() if k != "owner"}),
+        400,
+        "invalid-input",
+        "missing required field",
+        "`owner`",
+    )
+    assert_problem(
+        post("/api/v1/schemes", {**SCHEME, "max_validity_months": "twelve"}),
+        400,
+        "invalid-input",
+        "max_validity_months",
+        "int",
+    )
+    assert_problem(
+        post("/api/v1/schemes", {**SCHEME, "slug": "Not A Slug"}), 400, "invalid-input", "slug"
+    )
     assert schemes(client) == []
 
     assert post("/api/v1/schemes", SCHEME).status_code == 201
-    criterion = {"code": "P-1", "title_nl": "t", "title_en": "t", "checked_nl": "c", "checked_en": "c",
-                 "method": "document_review", "dimension": "integrity"}
+    criterion = {
+        "code": "P-1",
+        "title_nl": "t",
+        "title_en": "t",
+        "checked_nl": "c",
+        "checked_en": "c",
+        "method": "document_review",
+        "dimension": "integrity",
+    }
     for field, wrong in (("method", "guesswork"), ("dimension", "charisma")):
-        response = post("/api/v1/schemes/proef/versions", {"criteria": [{**criterion, field: wrong}]})
+        response = post(
+            "/api/v1/schemes/proef/versions", {"criteria": [{**criterion, field: wrong}]}
+        )
         assert_problem(response, 400, "invalid-input", f"'{wrong}'", field)
     assert client.get("/api/v1/schemes/proef").json()["versions"] == []
 
@@ -138,7 +210,9 @@ def test_unknown_missing_mistyped_and_enum_fields_are_400_and_named(
 # --- authentication -------------------------------------------------------------------------
 
 
-def test_missing_unknown_and_malformed_credentials_are_401(client: TestClient[Any], staff_token: str) -> None:
+def test_missing_unknown_and_malformed_credentials_are_401(
+    client: TestClient[Any], staff_token: str
+) -> None:
     cases: list[tuple[dict[str, str], str]] = [
         ({}, "needs a bearer token"),
         (bearer("tlr_" + "A" * 43), "unknown"),
@@ -150,13 +224,18 @@ def test_missing_unknown_and_malformed_credentials_are_401(client: TestClient[An
         ({"Authorization": staff_token}, "Bearer <token>"),
     ]
     for headers, named in cases:
-        for response in (client.get("/api/v1/me", headers=headers),
-                         client.post("/api/v1/schemes", json=SCHEME, headers=headers)):
+        for response in (
+            client.get("/api/v1/me", headers=headers),
+            client.post("/api/v1/schemes", json=SCHEME, headers=headers),
+        ):
             assert_problem(response, 401, "unauthenticated", named)
             assert response.headers["www-authenticate"].startswith("Bearer")
     assert schemes(client) == []
     # The scheme is case-insensitive, and the real token works.
-    assert client.get("/api/v1/me", headers={"Authorization": f"bearer {staff_token}"}).status_code == 200
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"bearer {staff_token}"}).status_code
+        == 200
+    )
 
 
 # --- certificate codes ------------------------------------------------------------------------
@@ -165,19 +244,36 @@ def test_missing_unknown_and_malformed_credentials_are_401(client: TestClient[An
 def test_certificate_codes_unknown_404_and_mistyped_400(client: TestClient[Any]) -> None:
     for typed in ("TL-7K3Q-9XPM-X", "tl-7k3q-9xpm-x", "tl 7k3q 9xpm x", "7K3Q9XPMX", "TL7K3Q9XPMX"):
         for suffix in ("", "/credential"):
-            assert_problem(client.get(f"/api/v1/certificates/{typed}{suffix}"), 404, "not-found", "TL-7K3Q-9XPM-X")
+            assert_problem(
+                client.get(f"/api/v1/certificates/{typed}{suffix}"),
+                404,
+                "not-found",
+                "TL-7K3Q-9XPM-X",
+            )
     for typed in ("TL-7K3Q-9XPM-Y", "TL-K73Q-9XPM-X", "TL-7K3Q-9XPN-X"):
-        assert_problem(client.get(f"/api/v1/certificates/{typed}"), 400, "invalid-certificate-code",
-                       "probably mistyped")
-    assert_problem(client.get("/api/v1/certificates/TL-7K3Q-9XPM-XX"), 400, "invalid-certificate-code",
-                   "9 characters")
-    assert_problem(client.get("/api/v1/certificates/TL-7K3Q-9XPM-U"), 400, "invalid-certificate-code", "'U'")
+        assert_problem(
+            client.get(f"/api/v1/certificates/{typed}"),
+            400,
+            "invalid-certificate-code",
+            "probably mistyped",
+        )
+    assert_problem(
+        client.get("/api/v1/certificates/TL-7K3Q-9XPM-XX"),
+        400,
+        "invalid-certificate-code",
+        "9 characters",
+    )
+    assert_problem(
+        client.get("/api/v1/certificates/TL-7K3Q-9XPM-U"), 400, "invalid-certificate-code", "'U'"
+    )
 
 
 # --- headers, schema, liveness -------------------------------------------------------------------
 
 
-def test_openapi_healthz_and_security_headers_on_success(client: TestClient[Any], staff_token: str) -> None:
+def test_openapi_healthz_and_security_headers_on_success(
+    client: TestClient[Any], staff_token: str
+) -> None:
     responses = [
         client.get("/healthz"),
         client.get("/api/v1/schemes"),
@@ -223,7 +319,9 @@ def test_openapi_healthz_and_security_headers_on_success(client: TestClient[Any]
     assert health.text.strip() == "ok" and "set-cookie" not in health.headers
 
 
-def test_error_responses_carry_the_security_headers(client: TestClient[Any], staff_token: str) -> None:
+def test_error_responses_carry_the_security_headers(
+    client: TestClient[Any], staff_token: str
+) -> None:
     responses = [
         client.get("/api/v1/nothing-here"),
         client.delete("/api/v1/schemes"),

@@ -43,7 +43,9 @@ def tables(service: RegistryService) -> list[sa.Table]:
     return _TABLES[service.db.url]
 
 
-def rows(service: RegistryService, among: list[sa.Table]) -> dict[str, set[tuple[tuple[str, Any], ...]]]:
+def rows(
+    service: RegistryService, among: list[sa.Table]
+) -> dict[str, set[tuple[tuple[str, Any], ...]]]:
     """Every row of every table as (column, value) pairs."""
     with service.db.engine.connect() as connection:
         return {
@@ -54,8 +56,11 @@ def rows(service: RegistryService, among: list[sa.Table]) -> dict[str, set[tuple
 
 def person_id(service: RegistryService, pseudonym: str) -> int:
     with service.db.engine.connect() as connection:
-        return int(connection.execute(
-            sa.text("SELECT id FROM person WHERE pseudonym = :p"), {"p": pseudonym}).scalar_one())
+        return int(
+            connection.execute(
+                sa.text("SELECT id FROM person WHERE pseudonym = :p"), {"p": pseudonym}
+            ).scalar_one()
+        )
 
 
 def pseudonym_of(world: World, token: str) -> str:
@@ -74,10 +79,15 @@ def new_token(world: World, person: str, by: str, label: str = "") -> dict[str, 
 
 def other_body_admin(world: World) -> str:
     """A token of the admin of a second, unrelated certification body."""
-    body = world.post("/api/v1/bodies", world.staff,
-                      {"slug": "anderkeur", "name": "Anderkeur B.V.", "website": "https://anderkeur.example"})
+    body = world.post(
+        "/api/v1/bodies",
+        world.staff,
+        {"slug": "anderkeur", "name": "Anderkeur B.V.", "website": "https://anderkeur.example"},
+    )
     assert body.status_code == 201, body.text
-    person = world.post("/api/v1/bodies/anderkeur/people", world.staff, {"name": "Olga Other", "role": "body_admin"})
+    person = world.post(
+        "/api/v1/bodies/anderkeur/people", world.staff, {"name": "Olga Other", "role": "body_admin"}
+    )
     assert person.status_code == 201, person.text
     plain: str = new_token(world, person.json()["id"], world.staff)["token"]
     return plain
@@ -90,8 +100,12 @@ def the_world_tokens(world: World) -> list[str]:
 # --- storage and strength ------------------------------------------------------------------
 
 
-def test_tokens_are_random_and_stored_only_as_their_sha256(world: World, service: RegistryService) -> None:
-    issued = [new_token(world, world.auditor_person, world.auditor, f"t{i}")["token"] for i in range(20)]
+def test_tokens_are_random_and_stored_only_as_their_sha256(
+    world: World, service: RegistryService
+) -> None:
+    issued = [
+        new_token(world, world.auditor_person, world.auditor, f"t{i}")["token"] for i in range(20)
+    ]
     plain = the_world_tokens(world) + issued
     assert len(set(plain)) == len(plain)
 
@@ -110,7 +124,9 @@ def test_tokens_are_random_and_stored_only_as_their_sha256(world: World, service
 
     # No table holds a plain token, or even its random part.
     everything = rows(service, tables(service))
-    values = [str(value) for table in everything.values() for row in table for _column, value in row]
+    values = [
+        str(value) for table in everything.values() for row in table for _column, value in row
+    ]
     for token in plain:
         random_part = token.removeprefix("tlr_")
         assert not any(random_part in value for value in values), "a plain token is stored"
@@ -119,14 +135,26 @@ def test_tokens_are_random_and_stored_only_as_their_sha256(world: World, service
     with service.db.engine.connect() as connection:
         stored = {
             row.token_hash: (row.pseudonym, row.role)
-            for row in connection.execute(sa.text(
-                "SELECT t.token_hash, p.pseudonym, t.role FROM api_token t JOIN person p ON p.id = t.person_id"))
+            for row in connection.execute(
+                sa.text(
+                    "SELECT t.token_hash, p.pseudonym, t.role FROM api_token t JOIN person p ON p.id = t.person_id"
+                )
+            )
         }
     assert {hashlib.sha256(t.encode()).hexdigest() for t in plain} == stored.keys()
     assert all(re.fullmatch(r"[0-9a-f]{64}", digest) for digest in stored)
-    assert stored[hashlib.sha256(world.admin.encode()).hexdigest()] == (world.admin_person, "body_admin")
-    assert stored[hashlib.sha256(world.auditor.encode()).hexdigest()] == (world.auditor_person, "auditor")
-    assert stored[hashlib.sha256(issued[0].encode()).hexdigest()] == (world.auditor_person, "auditor")
+    assert stored[hashlib.sha256(world.admin.encode()).hexdigest()] == (
+        world.admin_person,
+        "body_admin",
+    )
+    assert stored[hashlib.sha256(world.auditor.encode()).hexdigest()] == (
+        world.auditor_person,
+        "auditor",
+    )
+    assert stored[hashlib.sha256(issued[0].encode()).hexdigest()] == (
+        world.auditor_person,
+        "auditor",
+    )
 
 
 def test_a_revoked_token_is_refused_at_once(world: World, service: RegistryService) -> None:
@@ -136,22 +164,40 @@ def test_a_revoked_token_is_refused_at_once(world: World, service: RegistryServi
 
     revoked = world.client.delete(f"/api/v1/tokens/{laptop['id']}", headers=bearer(world.admin))
     assert revoked.status_code == 204, revoked.text
-    assert_problem(world.client.get("/api/v1/me", headers=bearer(laptop["token"])), 401, "unauthenticated", "revoked")
+    assert_problem(
+        world.client.get("/api/v1/me", headers=bearer(laptop["token"])),
+        401,
+        "unauthenticated",
+        "revoked",
+    )
     refused = world.post("/api/v1/assessments", laptop["token"], world.assessment())
     assert_problem(refused, 401, "unauthenticated", "revoked")
     assert refused.headers["www-authenticate"].startswith("Bearer")
     with service.db.engine.connect() as connection:
         revoked_at = connection.execute(
-            sa.text("SELECT revoked_at FROM api_token WHERE id = :i"), {"i": laptop["id"]}).scalar_one()
+            sa.text("SELECT revoked_at FROM api_token WHERE id = :i"), {"i": laptop["id"]}
+        ).scalar_one()
     assert revoked_at is not None
 
     # Only that token: the auditor's other token still works.
     assert world.client.get("/api/v1/me", headers=bearer(world.auditor)).status_code == 200
     # A person may revoke their own token with that very token.
     phone = new_token(world, world.auditor_person, world.auditor, "phone")
-    assert world.client.delete(f"/api/v1/tokens/{phone['id']}", headers=bearer(phone["token"])).status_code == 204
-    assert_problem(world.client.get("/api/v1/me", headers=bearer(phone["token"])), 401, "unauthenticated")
-    assert_problem(world.client.delete("/api/v1/tokens/9999", headers=bearer(world.admin)), 404, "not-found", "9999")
+    assert (
+        world.client.delete(
+            f"/api/v1/tokens/{phone['id']}", headers=bearer(phone["token"])
+        ).status_code
+        == 204
+    )
+    assert_problem(
+        world.client.get("/api/v1/me", headers=bearer(phone["token"])), 401, "unauthenticated"
+    )
+    assert_problem(
+        world.client.delete("/api/v1/tokens/9999", headers=bearer(world.admin)),
+        404,
+        "not-found",
+        "9999",
+    )
 
 
 def test_a_body_admin_cannot_issue_or_revoke_tokens_for_another_bodys_people(
@@ -164,11 +210,16 @@ def test_a_body_admin_cannot_issue_or_revoke_tokens_for_another_bodys_people(
     for person in (world.auditor_person, world.admin_person):
         refused = world.post(f"/api/v1/people/{person}/tokens", stranger, {"label": "mine now"})
         assert_problem(refused, 403, "forbidden", "people of your body")
-    assert_problem(world.client.delete(f"/api/v1/tokens/{laptop['id']}", headers=bearer(stranger)),
-                   403, "forbidden")
+    assert_problem(
+        world.client.delete(f"/api/v1/tokens/{laptop['id']}", headers=bearer(stranger)),
+        403,
+        "forbidden",
+    )
     # Nor may an auditor issue tokens for a colleague.
     colleague = pseudonym_of(world, world.auditor_affiliated)
-    assert_problem(world.post(f"/api/v1/people/{colleague}/tokens", world.auditor, {}), 403, "forbidden")
+    assert_problem(
+        world.post(f"/api/v1/people/{colleague}/tokens", world.auditor, {}), 403, "forbidden"
+    )
     assert rows(service, among) == before
     assert world.client.get("/api/v1/me", headers=bearer(laptop["token"])).status_code == 200
 
@@ -183,18 +234,33 @@ def test_me_names_the_person_and_role_behind_the_token(world: World) -> None:
         body: dict[str, Any] = response.json()
         return body
 
-    assert me(world.admin) == {"id": world.admin_person, "name": "Anna Admin", "role": "body_admin",
-                               "body": "keurcontrole"}
-    assert me(world.auditor) == {"id": world.auditor_person, "name": "Carla Auditor", "role": "auditor",
-                                 "body": "keurcontrole"}
+    assert me(world.admin) == {
+        "id": world.admin_person,
+        "name": "Anna Admin",
+        "role": "body_admin",
+        "body": "keurcontrole",
+    }
+    assert me(world.auditor) == {
+        "id": world.auditor_person,
+        "name": "Carla Auditor",
+        "role": "auditor",
+        "body": "keurcontrole",
+    }
     staff = me(world.staff)
     assert (staff["name"], staff["role"], staff.get("body")) == ("Sam Staff", "staff", None)
     assert me(world.admin2)["id"] not in (world.admin_person, world.auditor_person, staff["id"])
 
     assert world.post("/api/v1/assessments", world.auditor, world.assessment()).status_code == 201
-    holder = world.post("/api/v1/organisations/NL/12345678/people", world.staff, {"name": "Henk Holder"}).json()
+    holder = world.post(
+        "/api/v1/organisations/NL/12345678/people", world.staff, {"name": "Henk Holder"}
+    ).json()
     holder_token = new_token(world, holder["id"], world.staff)["token"]
-    assert me(holder_token) == {"id": holder["id"], "name": "Henk Holder", "role": "holder", "body": None}
+    assert me(holder_token) == {
+        "id": holder["id"],
+        "name": "Henk Holder",
+        "role": "holder",
+        "body": None,
+    }
 
 
 def _attributed(service: RegistryService, pseudonym: str, write: Callable[[], Any]) -> bool:
@@ -202,7 +268,8 @@ def _attributed(service: RegistryService, pseudonym: str, write: Callable[[], An
     author's person row, or their pseudonymous id."""
     among = tables(service)
     person_columns = {
-        t.name: {fk.parent.name for fk in t.foreign_keys if fk.column.table.name == "person"} for t in among
+        t.name: {fk.parent.name for fk in t.foreign_keys if fk.column.table.name == "person"}
+        for t in among
     }
     author = person_id(service, pseudonym)
     before = rows(service, among)
@@ -229,17 +296,45 @@ def test_writes_are_attributed_to_their_author(world: World, service: RegistrySe
         return response
 
     writes: list[tuple[str, str, Callable[[], Any]]] = [
-        ("publish a scheme version", staff,
-         lambda: world.post("/api/v1/schemes/webwinkel/versions", world.staff, {"criteria": CRITERIA})),
-        ("submit an assessment", world.auditor_person,
-         lambda: keep("submitted", world.post("/api/v1/assessments", world.auditor, world.assessment()))),
-        ("decide", world.admin_person, lambda: keep("decided", world.post(
-            f"/api/v1/assessments/{answers['submitted']['id']}/decision", world.admin, {"outcome": "certify"}))),
-        ("suspend", admin2, lambda: world.post(
-            f"/api/v1/certificates/{answers['decided']['certificate']}/suspend", world.admin2,
-            {"reason": "complaints not handled"})),
+        (
+            "publish a scheme version",
+            staff,
+            lambda: world.post(
+                "/api/v1/schemes/webwinkel/versions", world.staff, {"criteria": CRITERIA}
+            ),
+        ),
+        (
+            "submit an assessment",
+            world.auditor_person,
+            lambda: keep(
+                "submitted", world.post("/api/v1/assessments", world.auditor, world.assessment())
+            ),
+        ),
+        (
+            "decide",
+            world.admin_person,
+            lambda: keep(
+                "decided",
+                world.post(
+                    f"/api/v1/assessments/{answers['submitted']['id']}/decision",
+                    world.admin,
+                    {"outcome": "certify"},
+                ),
+            ),
+        ),
+        (
+            "suspend",
+            admin2,
+            lambda: world.post(
+                f"/api/v1/certificates/{answers['decided']['certificate']}/suspend",
+                world.admin2,
+                {"reason": "complaints not handled"},
+            ),
+        ),
     ]
-    unattributed = [label for label, author, write in writes if not _attributed(service, author, write)]
+    unattributed = [
+        label for label, author, write in writes if not _attributed(service, author, write)
+    ]
     assert unattributed == []
 
     # The answers name people by their pseudonymous id: the auditor, and the deciding admin.
@@ -247,36 +342,88 @@ def test_writes_are_attributed_to_their_author(world: World, service: RegistrySe
     assert answers["decided"]["decided_by"] == world.admin_person
     with service.db.engine.connect() as connection:
         decided_by = connection.execute(sa.text("SELECT decided_by_id FROM decision")).scalar_one()
-        actors = connection.execute(sa.text(
-            "SELECT e.type, p.pseudonym FROM certificate_event e JOIN person p ON p.id = e.actor_id ORDER BY e.id"
-        )).all()
+        actors = connection.execute(
+            sa.text(
+                "SELECT e.type, p.pseudonym FROM certificate_event e JOIN person p ON p.id = e.actor_id ORDER BY e.id"
+            )
+        ).all()
     assert decided_by == person_id(service, world.admin_person)
     assert [tuple(a) for a in actors] == [("issued", world.admin_person), ("suspended", admin2)]
 
 
-def test_every_authenticated_write_records_its_author(world: World, service: RegistryService) -> None:
+def test_every_authenticated_write_records_its_author(
+    world: World, service: RegistryService
+) -> None:
     staff = pseudonym_of(world, world.staff)
     laptop: dict[str, Any] = {}
 
     def issue() -> Any:
-        response = world.post(f"/api/v1/people/{world.auditor_person}/tokens", world.admin, {"label": "laptop"})
+        response = world.post(
+            f"/api/v1/people/{world.auditor_person}/tokens", world.admin, {"label": "laptop"}
+        )
         laptop.update(response.json())
         return response
 
     writes: list[tuple[str, str, Callable[[], Any]]] = [
-        ("create a scheme", staff, lambda: world.post("/api/v1/schemes", world.staff, {
-            "slug": "nieuw", "name_nl": "N", "name_en": "N", "owner": "O",
-            "audited_by_nl": "A", "audited_by_en": "A"})),
-        ("register a body", staff, lambda: world.post("/api/v1/bodies", world.staff, {
-            "slug": "nieuw", "name": "Nieuw", "website": "https://nieuw.example"})),
-        ("record an accreditation", staff, lambda: world.post("/api/v1/bodies/nieuw/accreditations", world.staff, {
-            "accrediting_body": "RvA", "registration_number": "C 2", "valid_from": "2026-01-01",
-            "valid_until": "2030-01-01", "schemes": ["nieuw"]})),
-        ("add a person", world.admin_person, lambda: world.post(
-            "/api/v1/bodies/keurcontrole/people", world.admin, {"name": "Eva Auditor", "role": "auditor"})),
+        (
+            "create a scheme",
+            staff,
+            lambda: world.post(
+                "/api/v1/schemes",
+                world.staff,
+                {
+                    "slug": "nieuw",
+                    "name_nl": "N",
+                    "name_en": "N",
+                    "owner": "O",
+                    "audited_by_nl": "A",
+                    "audited_by_en": "A",
+                },
+            ),
+        ),
+        (
+            "register a body",
+            staff,
+            lambda: world.post(
+                "/api/v1/bodies",
+                world.staff,
+                {"slug": "nieuw", "name": "Nieuw", "website": "https://nieuw.example"},
+            ),
+        ),
+        (
+            "record an accreditation",
+            staff,
+            lambda: world.post(
+                "/api/v1/bodies/nieuw/accreditations",
+                world.staff,
+                {
+                    "accrediting_body": "RvA",
+                    "registration_number": "C 2",
+                    "valid_from": "2026-01-01",
+                    "valid_until": "2030-01-01",
+                    "schemes": ["nieuw"],
+                },
+            ),
+        ),
+        (
+            "add a person",
+            world.admin_person,
+            lambda: world.post(
+                "/api/v1/bodies/keurcontrole/people",
+                world.admin,
+                {"name": "Eva Auditor", "role": "auditor"},
+            ),
+        ),
         ("issue a token", world.admin_person, issue),
-        ("revoke a token", world.admin_person,
-         lambda: world.client.delete(f"/api/v1/tokens/{laptop['id']}", headers=bearer(world.admin))),
+        (
+            "revoke a token",
+            world.admin_person,
+            lambda: world.client.delete(
+                f"/api/v1/tokens/{laptop['id']}", headers=bearer(world.admin)
+            ),
+        ),
     ]
-    unattributed = [label for label, author, write in writes if not _attributed(service, author, write)]
+    unattributed = [
+        label for label, author, write in writes if not _attributed(service, author, write)
+    ]
     assert unattributed == []

@@ -211,12 +211,16 @@ def test_certificate_json_is_conditional_and_never_outlives_a_change(world: Worl
     again = world.client.get(f"/api/v1/certificates/{code}", headers={"if-none-match": etag})
     assert again.status_code == 304 and again.content == b""
 
-    world.post(f"/api/v1/certificates/{code}/suspend", world.admin, {"reason": "complaints not handled"})
+    world.post(
+        f"/api/v1/certificates/{code}/suspend", world.admin, {"reason": "complaints not handled"}
+    )
     changed = world.client.get(f"/api/v1/certificates/{code}", headers={"if-none-match": etag})
     assert changed.status_code == 200 and changed.json()["status"] == "suspended"
     assert changed.headers["etag"] != etag
 
-    world.post(f"/api/v1/certificates/{code}/reinstate", world.admin, {"reason": "complaints handled"})
+    world.post(
+        f"/api/v1/certificates/{code}/reinstate", world.admin, {"reason": "complaints handled"}
+    )
     clock.now = clock.now.replace(year=2027, month=5, day=31, hour=23, minute=59, second=30)
     near_expiry = world.client.get(f"/api/v1/certificates/{code}")
     assert near_expiry.headers["cache-control"] == "public, max-age=30"

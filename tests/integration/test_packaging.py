@@ -21,7 +21,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_wheel_ships_templates_and_migrations(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
         check=True,
         capture_output=True,
     )
@@ -77,12 +88,18 @@ def test_dockerfile_command_and_health_check_work(settings: Settings, tmp_path: 
     try:
         deadline = time.monotonic() + 60
         while True:
-            result = subprocess.run([sys.executable if health[0] == "python" else health[0], *health[1:]], env=env, capture_output=True)
+            result = subprocess.run(
+                [sys.executable if health[0] == "python" else health[0], *health[1:]],
+                env=env,
+                capture_output=True,
+            )
             if result.returncode == 0:
                 break
             if time.monotonic() > deadline or server.poll() is not None:
                 log = (tmp_path / "server.log").read_text(errors="replace")[-2000:]
-                pytest.fail(f"health check never passed: {shlex.join(health)}\n{result.stderr.decode()[-300:]}\n{log}")
+                pytest.fail(
+                    f"health check never passed: {shlex.join(health)}\n{result.stderr.decode()[-300:]}\n{log}"
+                )
             time.sleep(0.3)
     finally:
         server.terminate()

@@ -28,7 +28,6 @@ from registry.tlog import leaf_hash
 LOG_TABLES = ("log_entry", "log_node", "log_checkpoint")
 
 
-
 @pytest.fixture
 def engine(settings: Settings) -> Iterator[sa.Engine]:
     """Raw access to the database; on PostgreSQL, the dropped triggers come back afterwards
@@ -48,13 +47,17 @@ def engine(settings: Settings) -> Iterator[sa.Engine]:
 
 @contextmanager
 def serving(env: dict[str, str]) -> Iterator[str]:
-    """`registry serve` on a free port, in its own process; yields its base URL."""
+    """`registry serve` on a free port, in its own process; yields its base URL.
+
+    Its caches are off: rows are rewritten behind the application's back here, which no
+    committed change announces, and the monitor must see what the database now holds.
+    """
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
     process = subprocess.Popen(
         [sys.executable, "-m", "registry.cli", "serve", "--port", str(port), "--workers", "1"],
-        env={**os.environ, **env},
+        env={**os.environ, **env, "REGISTRY_CACHE_SECONDS": "0"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -83,5 +83,5 @@ def test_the_certificate_page_has_the_form_and_the_snippets(
     assert len(snippets) == 4
     for snippet in snippets:
         assert "<img" not in snippet and "&lt;img src=" in snippet
-        assert f'&lt;a href=&#34;https://registry.test/c/{code}&#34;&gt;' in snippet
+        assert f"&lt;a href=&#34;https://registry.test/c/{code}&#34;&gt;" in snippet
         assert f"https://registry.test/badge/{code}.svg?size=" in snippet

@@ -301,7 +301,9 @@ def parse_wrk(output: str) -> Load:
     return Load(float(rate.group(1)), _ms(p50.group(1)), _ms(p99.group(1)), errors)
 
 
-def wrk(base: str, paths: Sequence[str], seconds: float, folder: Path, connections: int) -> Load:
+def _wrk_command(
+    base: str, paths: Sequence[str], seconds: float, folder: Path, connections: int
+) -> list[str]:
     """``wrk`` with one thread over ``paths`` in random order."""
     if shutil.which("wrk") is None:
         raise SetupError("wrk is not installed (Debian: apt-get install wrk)")
@@ -309,14 +311,24 @@ def wrk(base: str, paths: Sequence[str], seconds: float, folder: Path, connectio
     script.write_text(WRK_SCRIPT)
     listing = folder / f"paths-{uuid.uuid4().hex}.txt"
     listing.write_text("\n".join(paths) + "\n")
-    result = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "-s", str(script)]
-        + [base, "--", str(listing)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    listing.unlink()
+    duration = f"-d{max(1, round(seconds))}s"  # wrk takes whole seconds
+    return [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        duration,
+        "--latency",
+        "-s",
+        str(script),
+        base,
+        "--",
+        str(listing),
+    ]
+
+
+def wrk(base: str, paths: Sequence[str], seconds: float, folder: Path, connections: int) -> Load:
+    command = _wrk_command(base, paths, seconds, folder, connections)
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
     return parse_wrk(result.stdout)
 
 
@@ -463,14 +475,9 @@ def _servers(env: dict[str, str], count: int, folder: Path) -> Iterator[list[str
 
 def _parallel_wrk(bases: list[str], paths: list[str], options: Options, folder: Path) -> float:
     """Requests/s summed over one ``wrk`` per server, all running at once."""
-    script = folder / "paths.lua"
-    script.write_text(WRK_SCRIPT)
-    listing = folder / "parallel-paths.txt"
-    listing.write_text("\n".join(paths) + "\n")
     processes = [
         subprocess.Popen(
-            ["wrk", "-t1", f"-c{options.connections}", f"-d{max(1, round(options.duration))}s", "--latency"]
-            + ["-s", str(script), base, "--", str(listing)],
+            _wrk_command(base, paths, options.duration, folder, options.connections),
             stdout=subprocess.PIPE,
             text=True,
         )

@@ -7,13 +7,15 @@ fails half-way with ``SQLITE_BUSY``. PostgreSQL: one engine, the database serial
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
+
+T = TypeVar("T")
 
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -82,3 +84,17 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def once_per_transaction(session: Session, key: Hashable, read: Callable[[], T]) -> T:
+    """``read()`` the first time ``key`` is asked for in this session's transaction, the
+    same answer after: for reference rows (a scheme, its criteria, an accreditation) that
+    a batch would otherwise read once per item. Only for rows the transaction itself
+    does not change; an empty answer (None) is not kept, as the row may yet be made."""
+    memo: dict[Hashable, Any] = session.info.setdefault("once_per_transaction", {})
+    if key in memo:
+        return cast(T, memo[key])
+    found = read()
+    if found is not None:
+        memo[key] = found
+    return found

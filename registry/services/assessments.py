@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from registry.db.tables import (
@@ -13,6 +17,7 @@ from registry.db.tables import (
     Assessment,
     Body,
     Certificate,
+    Criterion,
     Finding,
     Organisation,
     Person,
@@ -45,10 +50,26 @@ from registry.services.schemas import (
 from registry.services.schemes import criteria_of, scheme_by_slug, version_of
 
 
-def submit(session: Session, actor: Actor, data: AssessmentCreate, now: datetime) -> Assessment:
-    """Check every rule of DESIGN.md's assessment, then store it with its findings.
+@dataclass(frozen=True)
+class CheckedAssessment:
+    """An assessment that passed every rule, with its values normalised, ready to store."""
 
-    Raises RuleViolationError naming the rule; nothing is written when a rule fails.
+    data: AssessmentCreate
+    kind: AssessmentType
+    scheme: Scheme
+    version: SchemeVersion
+    country: str
+    number: str
+    domains: Sequence[str]
+    certificate: Certificate | None
+
+
+def check_submission(
+    session: Session, actor: Actor, data: AssessmentCreate, now: datetime
+) -> CheckedAssessment:
+    """Check every rule of DESIGN.md's assessment; writes nothing.
+
+    Raises RuleViolationError naming the rule.
     """
     actor.require(Role.AUDITOR)
     assert actor.body_id is not None
@@ -97,37 +118,60 @@ def submit(session: Session, actor: Actor, data: AssessmentCreate, now: datetime
         [CriterionRule(c.code, c.mandatory) for c in criteria],
         [(f.criterion, f.result) for f in data.findings],
     )
+    return CheckedAssessment(data, kind, scheme, version, country, number, domains, certificate)
 
-    organisation = _organisation(session, data.organisation, country, number, now)
+
+def submit(session: Session, actor: Actor, data: AssessmentCreate, now: datetime) -> Assessment:
+    """Check every rule of DESIGN.md's assessment, then store it with its findings.
+
+    Raises RuleViolationError naming the rule; nothing is written when a rule fails.
+    """
+    checked = check_submission(session, actor, data, now)
+    organisation = _organisation(session, data.organisation, checked.country, checked.number, now)
     assessment = Assessment(
-        public_id="A-" + secrets.token_hex(8),
-        type=kind.value,
-        organisation_id=pk(organisation),
-        scheme_version_id=version.id,
-        body_id=actor.body_id,
-        auditor_id=actor.person_id,
-        certificate_id=certificate.id if certificate is not None else None,
-        audit_start=data.audit_start,
-        audit_end=data.audit_end,
-        scope=data.scope,
-        domains=json.dumps(domains),
-        submitted_at=now,
+        **assessment_values(checked, actor, pk(organisation), now),
+        certificate_id=checked.certificate.id if checked.certificate is not None else None,
         status="submitted",
     )
     session.add(assessment)
     session.flush()
-    for f in data.findings:
-        session.add(
-            Finding(
-                assessment_id=pk(assessment),
-                criterion_code=f.criterion,
-                result=f.result,
-                evidence_summary=f.evidence_summary,
-                evidence_digests=json.dumps(f.evidence_digests),
-            )
-        )
-    session.flush()
+    session.execute(insert(Finding), finding_rows(checked, pk(assessment)))
     return assessment
+
+
+def assessment_values(
+    checked: CheckedAssessment, actor: Actor, organisation_id: int, now: datetime
+) -> dict[str, Any]:
+    """The assessment row's columns but its status and certificate."""
+    data = checked.data
+    assert actor.body_id is not None and checked.version.id is not None
+    return {
+        "public_id": "A-" + secrets.token_hex(8),
+        "type": checked.kind.value,
+        "organisation_id": organisation_id,
+        "scheme_version_id": checked.version.id,
+        "body_id": actor.body_id,
+        "auditor_id": actor.person_id,
+        "audit_start": data.audit_start,
+        "audit_end": data.audit_end,
+        "scope": data.scope,
+        "domains": json.dumps(list(checked.domains)),
+        "submitted_at": now,
+    }
+
+
+def finding_rows(checked: CheckedAssessment, assessment_id: int) -> list[dict[str, Any]]:
+    """The finding rows of an assessment: stored with one statement, there are dozens."""
+    return [
+        {
+            "assessment_id": assessment_id,
+            "criterion_code": f.criterion,
+            "result": f.result,
+            "evidence_summary": f.evidence_summary,
+            "evidence_digests": json.dumps(f.evidence_digests),
+        }
+        for f in checked.data.findings
+    ]
 
 
 def _continued_certificate(
@@ -209,23 +253,36 @@ def visible_to(actor: Actor, assessment: Assessment) -> None:
 
 
 def findings_public(session: Session, assessment: Assessment) -> list[FindingPublic]:
-    criteria = {c.code: c for c in criteria_of(session, assessment.scheme_version_id)}
     rows = session.exec(select(Finding).where(Finding.assessment_id == assessment.id)).all()
-    by_code = {f.criterion_code: f for f in rows}
-    ordered = [code for code in criteria if code in by_code]
+    return public_findings(
+        criteria_of(session, assessment.scheme_version_id),
+        [
+            (f.criterion_code, f.result, f.evidence_summary, json.loads(f.evidence_digests))
+            for f in rows
+        ],
+    )
+
+
+def public_findings(
+    criteria: Sequence[Criterion], findings: Sequence[tuple[str, str, str, list[str]]]
+) -> list[FindingPublic]:
+    """Findings ``(criterion, result, evidence summary, evidence digests)`` in the
+    version's order of criteria, with what each criterion says."""
+    by_code = {f[0]: f for f in findings}
     return [
         FindingPublic(
-            criterion=code,
-            title_nl=criteria[code].title_nl,
-            title_en=criteria[code].title_en,
-            dimension=criteria[code].dimension,  # type: ignore[arg-type]
-            method=criteria[code].method,  # type: ignore[arg-type]
-            mandatory=criteria[code].mandatory,
-            result=by_code[code].result,  # type: ignore[arg-type]
-            evidence_summary=by_code[code].evidence_summary,
-            evidence_digests=json.loads(by_code[code].evidence_digests),
+            criterion=c.code,
+            title_nl=c.title_nl,
+            title_en=c.title_en,
+            dimension=c.dimension,  # type: ignore[arg-type]
+            method=c.method,  # type: ignore[arg-type]
+            mandatory=c.mandatory,
+            result=by_code[c.code][1],  # type: ignore[arg-type]
+            evidence_summary=by_code[c.code][2],
+            evidence_digests=by_code[c.code][3],
         )
-        for code in ordered
+        for c in criteria
+        if c.code in by_code
     ]
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from registry.db.database import once_per_transaction
 from registry.db.tables import (
     Accreditation,
     AccreditationScheme,
@@ -98,19 +99,44 @@ def add_accreditation(
     return accreditation
 
 
+def accreditation_on(
+    session: Session, body_id: int, scheme_id: int, day: date
+) -> Accreditation | None:
+    """The accreditation a credential names: the body's one covering the scheme on
+    ``day`` (the audit's end), whatever its status now."""
+    return once_per_transaction(
+        session,
+        ("accreditation", body_id, scheme_id, day),
+        lambda: session.exec(
+            select(Accreditation)
+            .join(AccreditationScheme, AccreditationScheme.accreditation_id == Accreditation.id)  # type: ignore[arg-type]
+            .where(
+                Accreditation.body_id == body_id,
+                AccreditationScheme.scheme_id == scheme_id,
+                col(Accreditation.valid_from) <= day,
+                col(Accreditation.valid_until) >= day,
+            )
+        ).first(),
+    )
+
+
 def accredited_on(session: Session, body_id: int, scheme_id: int, day: date) -> bool:
     """Whether the body held an active accreditation covering the scheme on ``day``."""
-    found = session.exec(
-        select(Accreditation.id)
-        .join(AccreditationScheme, AccreditationScheme.accreditation_id == Accreditation.id)  # type: ignore[arg-type]
-        .where(
-            Accreditation.body_id == body_id,
-            AccreditationScheme.scheme_id == scheme_id,
-            Accreditation.status == "active",
-            col(Accreditation.valid_from) <= day,
-            col(Accreditation.valid_until) >= day,
-        )
-    ).first()
+    found = once_per_transaction(
+        session,
+        ("accredited", body_id, scheme_id, day),
+        lambda: session.exec(
+            select(Accreditation.id)
+            .join(AccreditationScheme, AccreditationScheme.accreditation_id == Accreditation.id)  # type: ignore[arg-type]
+            .where(
+                Accreditation.body_id == body_id,
+                AccreditationScheme.scheme_id == scheme_id,
+                Accreditation.status == "active",
+                col(Accreditation.valid_from) <= day,
+                col(Accreditation.valid_until) >= day,
+            )
+        ).first(),
+    )
     return found is not None
 
 

@@ -13,8 +13,6 @@ from datetime import UTC, datetime, time
 from sqlmodel import Session, col, select
 
 from registry.db.tables import (
-    Accreditation,
-    AccreditationScheme,
     Assessment,
     Body,
     Certificate,
@@ -35,6 +33,7 @@ from registry.errors import ConflictError, NotFoundError, PermissionDeniedError,
 from registry.services import events
 from registry.services.assessments import findings_public
 from registry.services.auth import Actor
+from registry.services.bodies import accreditation_on
 from registry.services.credentials import credential_payload
 from registry.signing import Signer, sign_credential
 
@@ -63,11 +62,21 @@ def certificate_by_code(session: Session, code: str) -> Certificate:
     return found
 
 
+def unused_codes(session: Session, count: int) -> list[str]:
+    """``count`` new certificate codes no certificate has: 40 random bits each, so a
+    collision is rare, and checked (one query per round)."""
+    codes: set[str] = set()
+    while len(codes) < count:
+        fresh = {new_code() for _ in range(count - len(codes))} - codes
+        taken = set(
+            session.exec(select(Certificate.code).where(col(Certificate.code).in_(fresh))).all()
+        )
+        codes |= fresh - taken
+    return sorted(codes)
+
+
 def _unused_code(session: Session) -> str:
-    while True:  # 40 random bits: a collision is rare, and checked
-        code = new_code()
-        if session.exec(select(Certificate.id).where(Certificate.code == code)).first() is None:
-            return code
+    return unused_codes(session, 1)[0]
 
 
 def issue(
@@ -87,7 +96,7 @@ def issue(
         status_reason="",
         status_changed_at=now,
         valid_from=now,
-        valid_until=_valid_until(now, scheme.max_validity_months),
+        valid_until=valid_until_after(now, scheme.max_validity_months),
         issued_at=now,
         credential="",
         credential_kid="",
@@ -116,7 +125,7 @@ def renew(
     certificate.status_reason = ""
     certificate.status_changed_at = now
     certificate.valid_from = now
-    certificate.valid_until = _valid_until(now, scheme.max_validity_months)
+    certificate.valid_until = valid_until_after(now, scheme.max_validity_months)
     certificate.issued_at = now
     _sign_and_record(
         session,
@@ -194,7 +203,8 @@ def record_surveillance(
     return certificate
 
 
-def _valid_until(start: datetime, months: int) -> datetime:
+def valid_until_after(start: datetime, months: int) -> datetime:
+    """The end of a validity of ``months`` from ``start``: midnight UTC of that day."""
     return datetime.combine(add_months(start.date(), months), time(0, 0), tzinfo=UTC)
 
 
@@ -255,16 +265,7 @@ def _sign(
     assert organisation and version and body and auditor
     scheme = session.get(Scheme, version.scheme_id)
     assert scheme is not None
-    accreditation = session.exec(
-        select(Accreditation)
-        .join(AccreditationScheme, AccreditationScheme.accreditation_id == Accreditation.id)  # type: ignore[arg-type]
-        .where(
-            Accreditation.body_id == body.id,
-            AccreditationScheme.scheme_id == scheme.id,
-            col(Accreditation.valid_from) <= assessment.audit_end,
-            col(Accreditation.valid_until) >= assessment.audit_end,
-        )
-    ).first()
+    accreditation = accreditation_on(session, pk(body), pk(scheme), assessment.audit_end)
     payload = credential_payload(
         issuer=issuer.public_url,
         certificate=certificate,

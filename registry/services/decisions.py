@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from registry.db.tables import Decision, Finding, pk
+from registry.db.tables import Assessment, Decision, Finding, pk
 from registry.domain.assessments import check_certifiable
 from registry.domain.vocabulary import AssessmentType, Role
 from registry.errors import ConflictError, PermissionDeniedError, RuleViolationError
@@ -31,7 +31,19 @@ def decide(
     major nonconformity.
     """
     actor.require(Role.BODY_ADMIN)
-    assessment = assessment_by_id(session, assessment_id)
+    return decide_on(session, issuer, actor, assessment_by_id(session, assessment_id), data, now)
+
+
+def decide_on(
+    session: Session,
+    issuer: certificates.Issuer,
+    actor: Actor,
+    assessment: Assessment,
+    data: DecisionCreate,
+    now: datetime,
+) -> Decision:
+    """``decide`` for an assessment already loaded (a batch submits and decides at once)."""
+    actor.require(Role.BODY_ADMIN)
     if assessment.body_id != actor.body_id:
         raise PermissionDeniedError("this assessment belongs to another certification body")
     if assessment.auditor_id == actor.person_id:

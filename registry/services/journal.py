@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import rfc8785
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, insert, or_
 from sqlmodel import Session, col, select
 
 from registry.db.tables import LogCheckpoint, LogEntry, LogNode, RegistryMeta
@@ -39,6 +39,7 @@ ENTRY_VERSION = 1
 MAX_ENTRY_BYTES = 65_535
 ORIGIN_KEY = "log_origin"
 APPENDED = "log_appended"  # session.info flag: this transaction appended entries
+_APPENDING = "log_appending"  # session.info: the transaction's _Appending
 _ADVISORY_LOCK = 0x7472757374  # "trust": the one lock every appender takes on PostgreSQL
 
 
@@ -99,17 +100,41 @@ def tree_size(session: Session) -> int:
     return 0 if last is None else int(last) + 1
 
 
+class _Appending:
+    """What one transaction knows of the log while it appends: the size, and the
+    hashes it wrote itself. The transaction holds the log's writer slot, so nobody else
+    can change either; a batch of appends then reads the database for the size once and
+    for each older sibling hash at most once."""
+
+    def __init__(self, session: Session) -> None:
+        self.size = tree_size(session)
+        self.written: dict[Coord, bytes] = {}
+        self.database = DbHashStore(session)
+
+    def get_hashes(self, coords: Sequence[Coord]) -> Mapping[Coord, bytes]:
+        found = {c: self.written[c] for c in coords if c in self.written}
+        missing = [c for c in coords if c not in found]
+        return {**found, **self.database.get_hashes(missing)} if missing else found
+
+
 def append(session: Session, entry: bytes, type_: str, now: datetime) -> int:
     """Append ``entry`` as the next leaf; returns its index. Part of the caller's transaction."""
     if len(entry) > MAX_ENTRY_BYTES:
         raise InvalidInputError(f"a log entry is at most {MAX_ENTRY_BYTES} bytes, got {len(entry)}")
-    serialise(session)
-    size = tree_size(session)
-    nodes = append_nodes(size, leaf_hash(entry), DbHashStore(session))
-    session.add(LogEntry(idx=size, data=entry, type=type_, created_at=now))
-    for level, index, value in nodes:
-        session.add(LogNode(level=level, index=index, hash=value))
-    session.flush()
+    appending = session.info.get(_APPENDING)
+    if appending is None:
+        serialise(session)
+        appending = session.info[_APPENDING] = _Appending(session)
+    size = appending.size
+    nodes = append_nodes(size, leaf_hash(entry), appending)
+    session.execute(
+        insert(LogEntry), [{"idx": size, "data": entry, "type": type_, "created_at": now}]
+    )
+    session.execute(
+        insert(LogNode), [{"level": level, "index": index, "hash": h} for level, index, h in nodes]
+    )
+    appending.size = size + 1
+    appending.written.update(((level, index), h) for level, index, h in nodes)
     session.info[APPENDED] = True
     return size
 

@@ -27,6 +27,7 @@ from registry.services import (
     assessments,
     auth,
     badge_stats,
+    batch_certify,
     bodies,
     certificate_views,
     certificates,
@@ -323,27 +324,15 @@ class RegistryService:
     def certify_batch(
         self, auditor: Actor, decider: Actor, items: Sequence[AssessmentCreate], reason: str
     ) -> list[str]:
-        """Submit each assessment as ``auditor`` and certify it as ``decider``, all in one
-        transaction under one checkpoint: for bulk loads (a body moving its register in).
-
-        The same rules, rows and log entries as ``submit_assessment`` and ``decide`` one by
-        one (four-eyes included); only the commit and the checkpoint signature are shared,
-        which is what makes a batch fast. One refused item refuses the batch. Returns the
-        certificate codes in order.
-        """
-        codes: list[str] = []
+        """Submit each initial assessment as ``auditor`` and certify it as ``decider``, all
+        in one transaction under one checkpoint: for bulk loads (a body moving its
+        register in). The same rules, rows and log entries as ``submit_assessment`` and
+        ``decide`` one by one (four-eyes included); one refused item refuses the batch.
+        Returns the certificate codes in order."""
         with self._write(auditor, "certify_batch") as session:
-            issuer = self._issuer(session)
-            decision = DecisionCreate(outcome="certify", reason=reason)
-            for item in items:
-                now = self.clock()
-                submitted = assessments.submit(session, auditor, item, now)
-                decided = decisions.decide(
-                    session, issuer, decider, submitted.public_id, decision, now
-                )
-                certificate = session.get(Certificate, decided.certificate_id)
-                assert certificate is not None, "a certified initial assessment has a certificate"
-                codes.append(certificate.code)
+            codes = batch_certify.certify_initial(
+                session, self._issuer(session), auditor, decider, items, reason, self.clock()
+            )
             auth.record_write(session, decider, "certify_batch", self.clock())
         return codes
 

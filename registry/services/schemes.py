@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from registry.db.database import once_per_transaction
 from registry.db.tables import Certificate, Criterion, Scheme, SchemeVersion, pk
 from registry.domain.vocabulary import Role
 from registry.errors import ConflictError, InvalidInputError, NotFoundError
@@ -32,30 +33,43 @@ def create_scheme(session: Session, actor: Actor, data: SchemeCreate, now: datet
 
 
 def scheme_by_slug(session: Session, slug: str) -> Scheme:
-    scheme = session.exec(select(Scheme).where(Scheme.slug == slug)).first()
+    scheme = once_per_transaction(
+        session,
+        ("scheme", slug),
+        lambda: session.exec(select(Scheme).where(Scheme.slug == slug)).first(),
+    )
     if scheme is None:
         raise NotFoundError(f"no scheme with slug {slug!r}")
     return scheme
 
 
 def version_of(session: Session, scheme: Scheme, number: int) -> SchemeVersion:
-    version = session.exec(
-        select(SchemeVersion).where(
-            SchemeVersion.scheme_id == scheme.id, SchemeVersion.number == number
-        )
-    ).first()
+    version = once_per_transaction(
+        session,
+        ("scheme_version", scheme.id, number),
+        lambda: session.exec(
+            select(SchemeVersion).where(
+                SchemeVersion.scheme_id == scheme.id, SchemeVersion.number == number
+            )
+        ).first(),
+    )
     if version is None:
         raise NotFoundError(f"scheme {scheme.slug!r} has no version {number}")
     return version
 
 
 def criteria_of(session: Session, version_id: int) -> list[Criterion]:
-    return list(
-        session.exec(
-            select(Criterion)
-            .where(Criterion.version_id == version_id)
-            .order_by(col(Criterion.position))
-        )
+    """The version's criteria in order (a published version is never edited)."""
+    return once_per_transaction(
+        session,
+        ("criteria", version_id),
+        lambda: list(
+            session.exec(
+                select(Criterion)
+                .where(Criterion.version_id == version_id)
+                .order_by(col(Criterion.position))
+            )
+        ),
     )
 
 

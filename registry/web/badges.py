@@ -300,16 +300,19 @@ async def badge_answer(
         http.max_age_for([(found.status, found.valid_until)], registry.clock(), BADGE_MAX_AGE),
     )
     state: State = "foreign" if foreign is not None else found.status
-    facts = BadgeFacts(
-        state=state,
-        link=link,
-        scheme=templating.local_name(found.scheme, "name", variant.lang),
-        holder=found.holder.legal_name,
-        domain=main_domain(found),
-        code=canonical,
-    )
     key = (canonical, variant, state)
-    return _rendered(registry, key, facts, variant, snapshot.until), max_age
+    rendered: RenderedBadge | None = registry.named_cache("badges").get(key)
+    if rendered is None:
+        facts = BadgeFacts(
+            state=state,
+            link=link,
+            scheme=templating.local_name(found.scheme, "name", variant.lang),
+            holder=found.holder.legal_name,
+            domain=main_domain(found),
+            code=canonical,
+        )
+        rendered = _rendered(registry, key, facts, variant, snapshot.until)
+    return rendered, max_age
 
 
 def _rendered(

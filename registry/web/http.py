@@ -18,7 +18,6 @@ from litestar import Request, Response
 
 from registry.domain.status import CertificateStatus, seconds_until_change
 from registry.services.certificate_views import strong_etag
-from registry.services.schemas import CertificatePublic
 
 MAX_AGE: Final = 60
 NOT_FOUND_MAX_AGE: Final = 60
@@ -69,22 +68,36 @@ def if_none_match(request: Request[Any, Any, Any], etag: str) -> bool:
 
 @dataclass(frozen=True)
 class RenderedPage:
-    """A page rendered once and answered many times: its bytes, their ETag, and the
-    certificate it shows (for the cache lifetime, which moves with the clock)."""
+    """A page rendered once and answered many times: its bytes, their ETag, and when the
+    clock alone changes a status it shows (its cache lifetime must end by then)."""
 
     body: bytes
     etag: str
-    certificate: CertificatePublic
+    changes_at: datetime | None
 
     @classmethod
-    def of(cls, html: str, certificate: CertificatePublic) -> RenderedPage:
+    def of(cls, html: str, changes_at: datetime | None) -> RenderedPage:
         body = html.encode("utf-8")
-        return cls(body, etag_of(body), certificate)
+        return cls(body, etag_of(body), changes_at)
+
+
+def changes_at(statuses: Iterable[tuple[str, datetime]], now: datetime) -> datetime | None:
+    """The first moment the clock alone changes one of these statuses (None: never)."""
+    moments = [
+        valid_until
+        for status, valid_until in statuses
+        if seconds_until_change(CertificateStatus(status), valid_until, now) is not None
+    ]
+    return min(moments, default=None)
 
 
 def rendered_response(
-    request: Request[Any, Any, Any], page: RenderedPage, *, max_age: int
+    request: Request[Any, Any, Any], page: RenderedPage, now: datetime
 ) -> Response[bytes]:
+    """A cached page with a lifetime that ends before its first change by the clock."""
+    max_age = MAX_AGE
+    if page.changes_at is not None:
+        max_age = max(0, min(MAX_AGE, int((page.changes_at - now).total_seconds())))
     return _page_bytes(request, page.body, page.etag, max_age=max_age)
 
 

@@ -73,30 +73,55 @@ def _not_found(
     )
 
 
-@_page("/", "web:home")
-def home(request: Request[Any, Any, Any], registry: RegistryService) -> Response[bytes]:
-    """The search box; with ``?q=`` the results (a found code goes straight to its page)."""
+@route(
+    "/",
+    http_method=[HttpMethod.GET, HttpMethod.HEAD],
+    name="web:home",
+    include_in_schema=False,
+)
+async def home(request: Request[Any, Any, Any], registry: RegistryService) -> Response[bytes]:
+    """The search box; with ``?q=`` the results (a found code goes straight to its page).
+
+    Rendered pages are kept until the next committed change, so a popular search costs
+    one lookup; a search that finds a code is answered with a redirect each time.
+    """
     page = page_context(request)
     query = request.query_params.get("q", "")
+    cache = registry.named_cache("pages")
+    key = ("home", query, page.lang, page.explicit)
+    rendered: http.RenderedPage | None = cache.get(key)
+    if rendered is None:
+        stamp = cache.stamp()
+        answer = await anyio.to_thread.run_sync(_home, registry, page, query)
+        if isinstance(answer, Response):
+            return answer
+        cache.put(key, answer, stamp, answer.changes_at)
+        rendered = answer
+    return http.rendered_response(request, rendered, registry.clock())
+
+
+def _home(
+    registry: RegistryService, page: views.PageContext, query: str
+) -> http.RenderedPage | Response[bytes]:
     if not query.strip():
-        return _render(
-            request,
-            page,
+        html = templating.render(
+            page.lang,
             "home/home.html",
-            schemes=registry.schemes(),
-            bodies=registry.bodies(),
-            report=report_form(registry, page.lang),
+            {
+                "page": page,
+                "schemes": registry.schemes(),
+                "bodies": registry.bodies(),
+                "report": report_form(registry, page.lang),
+            },
         )
+        return http.RenderedPage.of(html, None)
     outcome = Search(registry.db, registry.clock).find(query)
     if outcome.kind == "code" and outcome.normalised and outcome.hits:
         return http.redirect(page.href(f"/c/{outcome.normalised}"))
+    html = templating.render(page.lang, "home/results.html", {"page": page, "outcome": outcome})
     now = registry.clock()
-    return _render(
-        request,
-        page,
-        "home/results.html",
-        outcome=outcome,
-        max_age=http.max_age_for(((h.status, h.valid_until) for h in outcome.hits), now),
+    return http.RenderedPage.of(
+        html, http.changes_at(((h.status, h.valid_until) for h in outcome.hits), now)
     )
 
 
@@ -141,11 +166,7 @@ async def certificate(
             _render_certificate, registry, page, snapshot.public
         )
         cache.put(key, rendered, stamp, snapshot.until)
-        found = snapshot.public
-    else:
-        found = rendered.certificate
-    max_age = http.max_age_for([(found.status, found.valid_until)], registry.clock())
-    return http.rendered_response(request, rendered, max_age=max_age)
+    return http.rendered_response(request, rendered, registry.clock())
 
 
 def _render_certificate(
@@ -179,7 +200,9 @@ def _render_certificate(
             "report": report_form(registry, page.lang, found.code),
         },
     )
-    return http.RenderedPage.of(html, found)
+    return http.RenderedPage.of(
+        html, http.changes_at([(found.status, found.valid_until)], registry.clock())
+    )
 
 
 @_page("/schemes/{slug:str}", "web:scheme")

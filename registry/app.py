@@ -34,6 +34,7 @@ from registry.api.holders import (
 from registry.api.schemes import SchemeController
 from registry.api.transparency import LogApiController, LogFilesController
 from registry.config import Settings
+from registry.db import change_feed
 from registry.db.database import Database
 from registry.errors import ErrorKind, RegistryError
 from registry.services.clock import Clock, system_clock
@@ -262,6 +263,15 @@ def create_app(
     start_sweeper, stop_sweeper = _periodic(
         "expiry sweep", settings.sweep_interval_seconds, lambda: len(service.expire_due())
     )
+    feed: list[Callable[[], None]] = []
+
+    async def start_feed() -> None:
+        feed.append(change_feed.listen(settings.database_url, service.changes.bump))
+
+    async def stop_feed() -> None:
+        for stop in feed:
+            await anyio.to_thread.run_sync(stop)
+
     start_tally, stop_tally = _periodic(
         "foreign badge counts",
         FOREIGN_EMBED_FLUSH_SECONDS,
@@ -303,8 +313,8 @@ def create_app(
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Trust-label registry", version="1", path="/schema"),
         state=State({"registry": service, "settings": settings}),
-        on_startup=[start_sweeper, start_webhooks, start_tally],
-        on_shutdown=[stop_webhooks, stop_sweeper, stop_tally, db.dispose],
+        on_startup=[start_feed, start_sweeper, start_webhooks, start_tally],
+        on_shutdown=[stop_webhooks, stop_sweeper, stop_tally, stop_feed, db.dispose],
         debug=False,
     )
 

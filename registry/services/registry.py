@@ -18,6 +18,7 @@ import anyio.to_thread
 from sqlmodel import Session
 
 from registry.config import Settings
+from registry.db import change_feed
 from registry.db.database import Database
 from registry.db.tables import Certificate
 from registry.domain.status import Transition
@@ -145,6 +146,7 @@ class RegistryService:
             yield session
             if actor is not None:
                 auth.record_write(session, actor, action, self.clock())
+            change_feed.announce(session)
             appended = session.info.get(journal.APPENDED, False)
         if appended:
             self.sign_checkpoint()
@@ -159,6 +161,7 @@ class RegistryService:
             with self.db.write() as session:
                 signer = self.keyring.note_signer(session, journal.origin(session))
                 checkpoint = journal.sign_checkpoint(session, signer, self.clock())
+                change_feed.announce(session)
                 return checkpoint.size if checkpoint is not None else 0
         finally:
             self.changes.bump()

@@ -1,0 +1,88 @@
+"""The serving benchmark's harness works end to end at a tiny size: it builds a
+registry, starts the production server, drives it with wrk and reports every endpoint.
+
+It proves the harness, not the figures: nothing here asserts a speed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from bench.serve_bench import _tile_index, parse_wrk
+from tests.support.env import need
+
+WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000
+  1 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     3.10ms    1.20ms  41.22ms   90.12%
+  Latency Distribution
+     50%  812.00us
+     75%    3.40ms
+     90%    4.10ms
+     99%    1.20s
+  71234 requests in 10.00s, 20.12MB read
+  Non-2xx or 3xx responses: 7120
+Requests/sec:   7123.40
+Transfer/sec:      2.01MB
+"""
+
+
+def test_wrk_output_is_read_with_its_units() -> None:
+    load = parse_wrk(WRK_OUTPUT)
+    assert load.requests_per_second == 7123.40
+    assert load.p50_ms == pytest.approx(0.812)
+    assert load.p99_ms == pytest.approx(1200.0)
+    assert load.errors == 7120
+    with pytest.raises(ValueError, match="unexpected wrk output"):
+        parse_wrk("connection refused")
+
+
+def test_tile_paths_follow_c2sp_tlog_tiles() -> None:
+    assert _tile_index(0) == "000"
+    assert _tile_index(7) == "007"
+    assert _tile_index(1234) == "x001/234"
+    assert _tile_index(1_234_067) == "x001/x234/067"
+
+
+def test_a_quick_run_reports_every_endpoint() -> None:
+    need(shutil.which("wrk") is not None, "wrk is not installed (Debian package wrk)")
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.serve_bench", "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = dict(
+        (m.group(1), m.groups()[1:])
+        for m in re.finditer(
+            r"^\| ([a-z ,]+) \| ([\d,]+) \| ([\d.]+) \| [\d.]+ \| [\d.]+ \| [\d,]+ \| \d+ \|$",
+            result.stdout,
+            re.M,
+        )
+    )
+    assert set(rows) == {
+        "constant",
+        "constant, again",
+        "badge",
+        "certificate json",
+        "certificate page",
+        "search name",
+        "search domain",
+        "inclusion proof",
+        "full tile",
+        "checkpoint",
+    }, result.stdout
+    first, again = (int(rows[n][0].replace(",", "")) for n in ("constant", "constant, again"))
+    assert float(rows["constant"][1]) == pytest.approx(2 * first / (first + again), abs=0.01)
+    assert all(int(rate.replace(",", "")) > 0 for rate, _ in rows.values())
+    assert re.search(
+        r"issuance at 60: one by one .* [\d,]+/s; batches of 100 [\d,]+/s", result.stdout
+    )
+    assert re.search(r"worker memory \(RSS\): \d+ MiB, \d+ MiB; database: \d+ MiB", result.stdout)

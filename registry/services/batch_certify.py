@@ -34,7 +34,7 @@ from registry.db.tables import (
 from registry.domain.assessments import check_certifiable
 from registry.domain.status import CertificateStatus
 from registry.domain.vocabulary import AssessmentType, Role
-from registry.errors import InvalidInputError, PermissionDeniedError, RuleViolationError
+from registry.errors import InvalidInputError
 from registry.services import journal, webhooks
 from registry.services.assessments import (
     CheckedAssessment,
@@ -48,6 +48,7 @@ from registry.services.badge_stats import dialect_insert
 from registry.services.bodies import accreditation_on
 from registry.services.certificates import Issuer, unused_codes, valid_until_after
 from registry.services.credentials import credential_payload
+from registry.services.decisions import may_decide
 from registry.services.schemas import AssessmentCreate
 from registry.services.schemes import criteria_of
 from registry.signing import sign_credential
@@ -77,14 +78,8 @@ def certify_initial(
     """Submit each initial assessment as ``auditor`` and certify it as ``decider``;
     returns the new certificate codes in order."""
     auditor.require(Role.AUDITOR)
-    decider.require(Role.BODY_ADMIN)
-    if decider.body_id != auditor.body_id:
-        raise PermissionDeniedError("this assessment belongs to another certification body")
-    if decider.person_id == auditor.person_id:
-        raise RuleViolationError(
-            "four-eyes: the person who audited cannot take the certification decision",
-            rule="four-eyes",
-        )
+    assert auditor.body_id is not None
+    may_decide(decider, auditor.body_id, auditor.person_id)
     batch = [_Item(check_submission(session, auditor, data, now)) for data in items]
     for item in batch:
         if item.checked.kind is not AssessmentType.INITIAL:

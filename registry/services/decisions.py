@@ -34,6 +34,19 @@ def decide(
     return decide_on(session, issuer, actor, assessment_by_id(session, assessment_id), data, now)
 
 
+def may_decide(decider: Actor, body_id: int, auditor_id: int) -> None:
+    """The decider is an admin of the assessing body, and not the person who audited
+    (four-eyes is checked by person, whatever token they use)."""
+    decider.require(Role.BODY_ADMIN)
+    if body_id != decider.body_id:
+        raise PermissionDeniedError("this assessment belongs to another certification body")
+    if auditor_id == decider.person_id:
+        raise RuleViolationError(
+            "four-eyes: the person who audited cannot take the certification decision",
+            rule="four-eyes",
+        )
+
+
 def decide_on(
     session: Session,
     issuer: certificates.Issuer,
@@ -42,15 +55,8 @@ def decide_on(
     data: DecisionCreate,
     now: datetime,
 ) -> Decision:
-    """``decide`` for an assessment already loaded (a batch submits and decides at once)."""
-    actor.require(Role.BODY_ADMIN)
-    if assessment.body_id != actor.body_id:
-        raise PermissionDeniedError("this assessment belongs to another certification body")
-    if assessment.auditor_id == actor.person_id:
-        raise RuleViolationError(
-            "four-eyes: the person who audited cannot take the certification decision",
-            rule="four-eyes",
-        )
+    """``decide`` for an assessment already loaded."""
+    may_decide(actor, assessment.body_id, assessment.auditor_id)
     if assessment.status != "submitted":
         raise ConflictError(
             f"assessment {assessment.public_id} was already decided ({assessment.status})"

@@ -18,6 +18,7 @@ import pytest
 from registry.bootstrap import initialise, open_registry
 from registry.config import Settings
 from registry.db import change_feed
+from registry.services.registry import RegistryService
 from tests.support.env import TEST_KDF_ROUNDS
 from tests.support.pg import scratch_database
 
@@ -28,8 +29,11 @@ def pg_url() -> Iterator[str]:
         yield url
 
 
-def test_a_change_on_one_host_empties_the_caches_of_another(pg_url: str, tmp_path: Path) -> None:
-    first_host = Settings(
+@pytest.fixture
+def hosts(pg_url: str, tmp_path: Path) -> tuple[RegistryService, RegistryService]:
+    """A writer and a reader on one database, each with a change file of its own host,
+    and caches that would otherwise hold for an hour."""
+    settings = Settings(
         database_url=pg_url,
         keys_dir=tmp_path / "keys",
         key_passphrase="correct horse battery staple",
@@ -37,8 +41,14 @@ def test_a_change_on_one_host_empties_the_caches_of_another(pg_url: str, tmp_pat
         change_file=tmp_path / "host-a" / "changes",
         cache_seconds=3600,
     )
-    writer = initialise(first_host)
-    reader = open_registry(replace(first_host, change_file=tmp_path / "host-b" / "changes"))
+    writer = initialise(settings)
+    return writer, open_registry(replace(settings, change_file=tmp_path / "host-b" / "changes"))
+
+
+def test_a_change_on_one_host_empties_the_caches_of_another(
+    pg_url: str, hosts: tuple[RegistryService, RegistryService]
+) -> None:
+    writer, reader = hosts
     before = reader.log_checkpoint()
     stop = change_feed.listen(pg_url, reader.changes.bump)
     try:
@@ -54,19 +64,10 @@ def test_a_change_on_one_host_empties_the_caches_of_another(pg_url: str, tmp_pat
 
 
 def test_without_the_feed_the_other_host_waits_for_the_maximum_age(
-    pg_url: str, tmp_path: Path
+    hosts: tuple[RegistryService, RegistryService],
 ) -> None:
     """The control: what the feed is for. Without it, the cache holds the old answer."""
-    settings = Settings(
-        database_url=pg_url,
-        keys_dir=tmp_path / "keys",
-        key_passphrase="correct horse battery staple",
-        key_kdf_rounds=TEST_KDF_ROUNDS,
-        change_file=tmp_path / "host-a" / "changes",
-        cache_seconds=3600,
-    )
-    writer = initialise(settings)
-    reader = open_registry(replace(settings, change_file=tmp_path / "host-b" / "changes"))
+    writer, reader = hosts
     before = reader.log_checkpoint()
     writer.rotate_keys()
     time.sleep(0.5)

@@ -99,10 +99,11 @@ WARM_UP_CYCLES = 8
 AGAIN = "constant, again"
 WARM_SCRIPT = """
 local paths = {}
-local sent, wanted = 0, 0
+local sent, wanted, marker = 0, 0, nil
 init = function(args)
   for line in io.lines(args[1]) do paths[#paths + 1] = line end
   wanted = #paths * tonumber(args[2])
+  marker = args[3]
 end
 request = function()
   sent = sent + 1
@@ -110,7 +111,10 @@ request = function()
 end
 response = function()
   wanted = wanted - 1
-  if wanted <= 0 then wrk.thread:stop() end
+  if wanted == 0 then
+    io.open(marker, "w"):close()  -- wrk itself runs out its duration; the caller stops it
+    wrk.thread:stop()
+  end
 end
 """
 WRK_SCRIPT = """
@@ -472,10 +476,16 @@ def warm_up(base: str, paths: Sequence[str], options: Options, folder: Path) -> 
     script.write_text(WARM_SCRIPT)
     listing = folder / "warm-paths.txt"
     listing.write_text("\n".join(distinct) + "\n")
+    marker = folder / "warm.done"
+    marker.unlink(missing_ok=True)
     started = time.perf_counter()
     command = ["wrk", "-t1", f"-c{options.connections}", f"-d{round(options.warmup)}s"]
-    command += ["-s", str(script), base, "--", str(listing), str(WARM_UP_CYCLES)]
-    subprocess.run(command, capture_output=True, text=True, check=True)
+    command += ["-s", str(script), base, "--", str(listing), str(WARM_UP_CYCLES), str(marker)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while process.poll() is None and not marker.exists():
+        time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    process.wait()
     return time.perf_counter() - started
 
 

@@ -8,6 +8,7 @@ from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import Parameter
 
 from registry.api.caching import certificate_max_age, conditional_tagged
+from registry.api.deps import registry_of
 from registry.domain.status import Transition
 from registry.services.auth import Actor
 from registry.services.registry import RegistryService
@@ -52,10 +53,9 @@ class CertificateController(Controller):
         )
 
     @get("/{code:str}", operation_id="GetCertificate", media_type="application/json")
-    async def get_certificate(
-        self, request: Request[Any, Any, Any], registry: RegistryService, code: str
-    ) -> Response[bytes]:
+    async def get_certificate(self, request: Request[Any, Any, Any], code: str) -> Response[bytes]:
         """The certificate with its live status, findings and history (ETag, short cache)."""
+        registry = registry_of(request)
         snapshot = await registry.certificate_snapshot_soon(code)
         public = snapshot.public
         max_age = certificate_max_age(public.status, public.valid_until, registry.clock())

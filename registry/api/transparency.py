@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, MediaType, Response, get
+from litestar import Controller, MediaType, Request, Response, get
 from litestar.params import Parameter
 
+from registry.api.deps import registry_of
 from registry.services.registry import RegistryService
 from registry.services.schemas import ConsistencyProof, InclusionProof, LogEntryPublic, Page
 
@@ -22,9 +23,9 @@ class LogFilesController(Controller):
     tags = ("log",)
 
     @get("/checkpoint", operation_id="GetCheckpoint", media_type=TEXT)
-    async def checkpoint(self, registry: RegistryService) -> Response[str]:
+    async def checkpoint(self, request: Request[Any, Any, Any]) -> Response[str]:
         """The latest signed checkpoint (C2SP tlog-checkpoint in a signed note)."""
-        note = await registry.log_checkpoint_soon()
+        note = await registry_of(request).log_checkpoint_soon()
         return Response(note, media_type=TEXT, headers={"cache-control": "no-cache"})
 
     @get("/vkey", operation_id="GetLogVerifierKey", media_type=TEXT, sync_to_thread=True)
@@ -35,9 +36,9 @@ class LogFilesController(Controller):
         )
 
     @get("/tile/{tile_path:path}", operation_id="GetTile", media_type=MediaType.TEXT)
-    async def tile(self, registry: RegistryService, tile_path: str) -> Response[bytes]:
+    async def tile(self, request: Request[Any, Any, Any], tile_path: str) -> Response[bytes]:
         """A hash tile or entry bundle (C2SP tlog-tiles); full tiles never change."""
-        data, full = await registry.log_tile_soon("tile" + tile_path)
+        data, full = await registry_of(request).log_tile_soon("tile" + tile_path)
         return Response(
             data,
             media_type="application/octet-stream",
@@ -62,12 +63,12 @@ class LogApiController(Controller):
     @get("/proof/inclusion", operation_id="GetInclusionProof")
     async def inclusion(
         self,
-        registry: RegistryService,
+        request: Request[Any, Any, Any],
         index: Annotated[int, Parameter(ge=0)],
         tree_size: Annotated[int, Parameter(ge=1)],
     ) -> InclusionProof:
         """RFC 9162 inclusion proof of entry ``index`` in the tree of ``tree_size``."""
-        return await registry.inclusion_proof_soon(index, tree_size)
+        return await registry_of(request).inclusion_proof_soon(index, tree_size)
 
     @get("/proof/consistency", operation_id="GetConsistencyProof", sync_to_thread=True)
     def consistency(

@@ -28,6 +28,7 @@ from urllib.parse import quote, urlsplit
 from litestar import HttpMethod, Request, Response, route
 from markupsafe import escape
 
+from registry.api.deps import registry_of
 from registry.domain.codes import InvalidCodeError, normalise_code
 from registry.domain.hosts import InvalidDomainError, domain_matches
 from registry.errors import NotFoundError, RegistryError
@@ -360,10 +361,9 @@ def badge_response(
     name="web:badge",
     include_in_schema=False,
 )
-async def badge(
-    request: Request[Any, Any, Any], registry: RegistryService, name: str
-) -> Response[bytes]:
+async def badge(request: Request[Any, Any, Any], name: str) -> Response[bytes]:
     """The live badge of a certificate code; ``.svg`` is part of the address."""
+    registry = registry_of(request)
     variant = Variant.from_query(
         request.query_params.get("size"),
         request.query_params.get("theme"),

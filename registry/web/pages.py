@@ -16,6 +16,7 @@ import anyio.to_thread
 from litestar import HttpMethod, Request, Response, route
 from litestar.handlers import HTTPRouteHandler
 
+from registry.api.deps import registry_of
 from registry.domain.codes import InvalidCodeError, normalise_code
 from registry.errors import NotFoundError, RegistryError
 from registry.services.registry import RegistryService
@@ -79,12 +80,13 @@ def _not_found(
     name="web:home",
     include_in_schema=False,
 )
-async def home(request: Request[Any, Any, Any], registry: RegistryService) -> Response[bytes]:
+async def home(request: Request[Any, Any, Any]) -> Response[bytes]:
     """The search box; with ``?q=`` the results (a found code goes straight to its page).
 
     Rendered pages are kept until the next committed change, so a popular search costs
     one lookup; a search that finds a code is answered with a redirect each time.
     """
+    registry = registry_of(request)
     page = page_context(request)
     query = request.query_params.get("q", "")
     cache = registry.named_cache("pages")
@@ -131,14 +133,13 @@ def _home(
     name="web:certificate",
     include_in_schema=False,
 )
-async def certificate(
-    request: Request[Any, Any, Any], registry: RegistryService, code: str
-) -> Response[bytes]:
+async def certificate(request: Request[Any, Any, Any], code: str) -> Response[bytes]:
     """Status first, then holder, scheme, what was checked, who checked, history, checks.
 
     The rendered page is kept until the next committed change (or the moment the clock
     alone changes its status), so a fresh page costs no database read, template or thread.
     """
+    registry = registry_of(request)
     page = page_context(request)
     try:
         canonical = normalise_code(code)

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from registry.db.database import once_per_transaction
 from registry.db.tables import (
     Affiliation,
     Assessment,
@@ -100,14 +101,18 @@ def check_submission(
                 f"your certification body is not accredited for scheme {scheme.slug!r} on {day}",
                 rule="not-accredited",
             )
-    affiliation = session.exec(
-        select(Affiliation).where(
-            Affiliation.person_id == actor.person_id,
-            Affiliation.country == country,
-            Affiliation.registration_number == number,
-        )
-    ).first()
-    if affiliation is not None:
+    declared = once_per_transaction(  # an auditor declares a handful; a batch asks per item
+        session,
+        ("affiliations", actor.person_id),
+        lambda: set(
+            session.exec(
+                select(Affiliation.country, Affiliation.registration_number).where(
+                    Affiliation.person_id == actor.person_id
+                )
+            ).all()
+        ),
+    )
+    if (country, number) in declared:
         raise RuleViolationError(
             f"you declared an affiliation with organisation {country} {number}; "
             "another auditor of your body must audit it",

@@ -260,30 +260,30 @@ def _domains(session: Session, batch: list[_Item], now: datetime) -> None:
 def _log(session: Session, decider: Actor, batch: list[_Item], now: datetime) -> None:
     """One ``certificate.issued`` entry per certificate, its history row, and the
     holder's webhook messages, as ``events.record`` writes them."""
-    history = []
-    indexes = []
-    for item in batch:
-        certificate = _certificate(item)
-        data = {
-            "code": certificate.code,
+    data = [
+        {
+            "code": _certificate(item).code,
             "assessment": item.public_id,
-            "credential": certificate.credential,
+            "credential": _certificate(item).credential,
         }
-        entry = journal.encode_entry(ISSUED, now, "", data)
-        log_index = journal.append(session, entry, ISSUED, now)
-        indexes.append(log_index)
-        history.append(
-            {
-                "certificate_id": certificate.id,
-                "type": ISSUED.removeprefix("certificate."),
-                "at": now,
-                "reason": "",
-                "actor_id": decider.person_id,
-                "assessment_id": item.assessment_id,
-                "data": rfc8785.dumps(data).decode("utf-8"),
-                "log_index": log_index,
-            }
-        )
+        for item in batch
+    ]
+    indexes = journal.append_many(
+        session, [(journal.encode_entry(ISSUED, now, "", d), ISSUED) for d in data], now
+    )
+    history = [
+        {
+            "certificate_id": _certificate(item).id,
+            "type": ISSUED.removeprefix("certificate."),
+            "at": now,
+            "reason": "",
+            "actor_id": decider.person_id,
+            "assessment_id": item.assessment_id,
+            "data": rfc8785.dumps(d).decode("utf-8"),
+            "log_index": log_index,
+        }
+        for item, d, log_index in zip(batch, data, indexes, strict=True)
+    ]
     session.execute(insert(CertificateEvent), history)
     listening = set(
         session.exec(

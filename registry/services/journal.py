@@ -119,24 +119,37 @@ class _Appending:
 
 def append(session: Session, entry: bytes, type_: str, now: datetime) -> int:
     """Append ``entry`` as the next leaf; returns its index. Part of the caller's transaction."""
-    if len(entry) > MAX_ENTRY_BYTES:
-        raise InvalidInputError(f"a log entry is at most {MAX_ENTRY_BYTES} bytes, got {len(entry)}")
+    return append_many(session, [(entry, type_)], now)[0]
+
+
+def append_many(session: Session, entries: Sequence[tuple[bytes, str]], now: datetime) -> list[int]:
+    """Append ``(entry, type)`` pairs as the next leaves, in order, with one insert per
+    table; returns their indexes. Part of the caller's transaction."""
+    for entry, _ in entries:
+        if len(entry) > MAX_ENTRY_BYTES:
+            raise InvalidInputError(
+                f"a log entry is at most {MAX_ENTRY_BYTES} bytes, got {len(entry)}"
+            )
     appending = session.info.get(_APPENDING)
     if appending is None:
         serialise(session)
         appending = session.info[_APPENDING] = _Appending(session)
-    size = appending.size
-    nodes = append_nodes(size, leaf_hash(entry), appending)
-    session.execute(
-        insert(LogEntry), [{"idx": size, "data": entry, "type": type_, "created_at": now}]
-    )
-    session.execute(
-        insert(LogNode), [{"level": level, "index": index, "hash": h} for level, index, h in nodes]
-    )
-    appending.size = size + 1
-    appending.written.update(((level, index), h) for level, index, h in nodes)
-    session.info[APPENDED] = True
-    return size
+    indexes: list[int] = []
+    entry_rows: list[dict[str, Any]] = []
+    node_rows: list[dict[str, Any]] = []
+    for entry, type_ in entries:
+        size = appending.size
+        nodes = append_nodes(size, leaf_hash(entry), appending)
+        entry_rows.append({"idx": size, "data": entry, "type": type_, "created_at": now})
+        node_rows.extend({"level": level, "index": index, "hash": h} for level, index, h in nodes)
+        appending.written.update(((level, index), h) for level, index, h in nodes)
+        appending.size = size + 1
+        indexes.append(size)
+    if entry_rows:
+        session.execute(insert(LogEntry), entry_rows)
+        session.execute(insert(LogNode), node_rows)
+        session.info[APPENDED] = True
+    return indexes
 
 
 def origin(session: Session) -> str:

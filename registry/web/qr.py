@@ -7,6 +7,7 @@ in it can be interpreted by the browser.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Final
 
@@ -21,8 +22,13 @@ class QrPath:
     path: str  # SVG path data: one 1x1 square per dark module, merged along rows
 
 
+@functools.lru_cache(maxsize=4096)
 def qr_path(data: str) -> QrPath:
-    """The QR code of ``data`` (error correction M: survives a crease or a smudge)."""
+    """The QR code of ``data`` (error correction M: survives a crease or a smudge).
+
+    Kept per address: choosing the mask (ISO/IEC 18004 asks for the one with the lowest
+    penalty of eight) takes several milliseconds, and a page is rendered again after
+    every change to the registry while its address, and so its code, stays the same."""
     code = segno.make(data, error="m", micro=False)
     rows = [list(row) for row in code.matrix_iter(scale=1, border=QUIET_ZONE)]
     parts: list[str] = []

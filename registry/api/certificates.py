@@ -8,7 +8,7 @@ from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import Parameter
 
 from registry.api.caching import certificate_max_age, conditional_tagged
-from registry.api.deps import registry_of
+from registry.app_state import registry_of
 from registry.domain.status import Transition
 from registry.services.auth import Actor
 from registry.services.registry import RegistryService

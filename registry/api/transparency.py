@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.params import Parameter
 
-from registry.api.deps import registry_of
+from registry.app_state import registry_of
 from registry.services.registry import RegistryService
 from registry.services.schemas import ConsistencyProof, InclusionProof, LogEntryPublic, Page
 

@@ -25,10 +25,10 @@ from datetime import datetime
 from typing import Any, Final, Literal
 from urllib.parse import quote, urlsplit
 
-from litestar import HttpMethod, Request, Response, route
+from litestar import Request, Response
 from markupsafe import escape
 
-from registry.api.deps import registry_of
+from registry.app_state import registry_of
 from registry.domain.codes import InvalidCodeError, normalise_code
 from registry.domain.hosts import InvalidDomainError, domain_matches
 from registry.errors import NotFoundError, RegistryError
@@ -355,12 +355,7 @@ def badge_response(
     return Response(badge.body, headers=headers, media_type=SVG)
 
 
-@route(
-    "/badge/{name:str}",
-    http_method=[HttpMethod.GET, HttpMethod.HEAD],
-    name="web:badge",
-    include_in_schema=False,
-)
+@http.page_route("/badge/{name:str}", "web:badge", in_thread=False)
 async def badge(request: Request[Any, Any, Any], name: str) -> Response[bytes]:
     """The live badge of a certificate code; ``.svg`` is part of the address."""
     registry = registry_of(request)

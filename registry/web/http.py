@@ -9,12 +9,13 @@ withdrawals are events, not clock ticks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from litestar import Request, Response
+from litestar import HttpMethod, Request, Response, route
+from litestar.handlers import HTTPRouteHandler
 
 from registry.domain.status import CertificateStatus, seconds_until_change
 from registry.services.certificate_views import strong_etag
@@ -35,6 +36,21 @@ PAGE_HEADERS: Final = {
     "cross-origin-opener-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
+
+
+def page_route(
+    path: str, name: str, *, in_thread: bool
+) -> Callable[[Callable[..., Any]], HTTPRouteHandler]:
+    """A handler of something people's browsers fetch (a page, a badge): GET and HEAD,
+    not in the OpenAPI document. ``in_thread`` for a sync handler that reads the
+    database; an async one answers from memory on the event loop."""
+    return route(
+        path,
+        http_method=[HttpMethod.GET, HttpMethod.HEAD],
+        name=name,
+        include_in_schema=False,
+        sync_to_thread=True if in_thread else None,
+    )
 
 
 def max_age_for(

@@ -13,14 +13,14 @@ from typing import Any
 from urllib.parse import quote
 
 import anyio.to_thread
-from litestar import HttpMethod, Request, Response, route
+from litestar import Request, Response
 from litestar.handlers import HTTPRouteHandler
 
-from registry.api.deps import registry_of
+from registry.app_state import registry_of
 from registry.domain.codes import InvalidCodeError, normalise_code
 from registry.errors import NotFoundError, RegistryError
+from registry.services.certificate_views import CertificateSnapshot
 from registry.services.registry import RegistryService
-from registry.services.schemas import CertificatePublic
 from registry.services.search import Search, only_check_is_wrong
 from registry.web import badges, http, qr, templating, verification, views
 from registry.web.i18n import negotiate
@@ -28,15 +28,8 @@ from registry.web.report import report_form
 
 
 def _page(path: str, name: str) -> Callable[[Callable[..., Any]], HTTPRouteHandler]:
-    """A page handler: GET and HEAD, run in a thread (it reads the database), not in
-    the OpenAPI document (it is HTML for people)."""
-    return route(
-        path,
-        http_method=[HttpMethod.GET, HttpMethod.HEAD],
-        name=name,
-        sync_to_thread=True,
-        include_in_schema=False,
-    )
+    """A page handler run in a thread (it reads the database)."""
+    return http.page_route(path, name, in_thread=True)
 
 
 def page_context(request: Request[Any, Any, Any]) -> views.PageContext:
@@ -74,12 +67,7 @@ def _not_found(
     )
 
 
-@route(
-    "/",
-    http_method=[HttpMethod.GET, HttpMethod.HEAD],
-    name="web:home",
-    include_in_schema=False,
-)
+@http.page_route("/", "web:home", in_thread=False)
 async def home(request: Request[Any, Any, Any]) -> Response[bytes]:
     """The search box; with ``?q=`` the results (a found code goes straight to its page).
 
@@ -127,12 +115,7 @@ def _home(
     )
 
 
-@route(
-    "/c/{code:str}",
-    http_method=[HttpMethod.GET, HttpMethod.HEAD],
-    name="web:certificate",
-    include_in_schema=False,
-)
+@http.page_route("/c/{code:str}", "web:certificate", in_thread=False)
 async def certificate(request: Request[Any, Any, Any], code: str) -> Response[bytes]:
     """Status first, then holder, scheme, what was checked, who checked, history, checks.
 
@@ -163,16 +146,15 @@ async def certificate(request: Request[Any, Any, Any], code: str) -> Response[by
             snapshot = await registry.certificate_snapshot_soon(canonical)
         except NotFoundError:
             return _not_found(request, page, "certificate", code=canonical)
-        rendered = await anyio.to_thread.run_sync(
-            _render_certificate, registry, page, snapshot.public
-        )
+        rendered = await anyio.to_thread.run_sync(_render_certificate, registry, page, snapshot)
         cache.put(key, rendered, stamp, snapshot.until)
     return http.rendered_response(request, rendered, registry.clock())
 
 
 def _render_certificate(
-    registry: RegistryService, page: views.PageContext, found: CertificatePublic
+    registry: RegistryService, page: views.PageContext, snapshot: CertificateSnapshot
 ) -> http.RenderedPage:
+    found = snapshot.public
     version = registry.scheme_version(found.scheme.slug, found.scheme_version)
     body = registry.body(found.body.slug)
     check = verification.check_certificate(registry, found)
@@ -201,9 +183,7 @@ def _render_certificate(
             "report": report_form(registry, page.lang, found.code),
         },
     )
-    return http.RenderedPage.of(
-        html, http.changes_at([(found.status, found.valid_until)], registry.clock())
-    )
+    return http.RenderedPage.of(html, snapshot.until)
 
 
 @_page("/schemes/{slug:str}", "web:scheme")

@@ -22,12 +22,15 @@ import logging
 import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Final, Literal
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
-from litestar import Request, Response
+from litestar import Request
+from litestar.types import HTTPScope
 from markupsafe import escape
 
+from registry.answers import Answer, etag_matches, lifetime
 from registry.app_state import registry_of
 from registry.domain.codes import InvalidCodeError, normalise_code
 from registry.domain.hosts import InvalidDomainError, domain_matches
@@ -217,11 +220,11 @@ def main_domain(certificate: CertificatePublic) -> str:
     return domains[0] if domains else ""
 
 
-def embedding_hosts(request: Request[Any, Any, Any]) -> list[str]:
+def embedding_hosts(referer: str | None, origin: str | None) -> list[str]:
     """The ``host[:port]`` of the page that embeds the badge, from Referer and Origin."""
     hosts: list[str] = []
-    for name in ("referer", "origin"):
-        value = (request.headers.get(name) or "").strip()
+    for value in (referer, origin):
+        value = (value or "").strip()
         if not value or value == "null":
             continue
         try:
@@ -260,53 +263,117 @@ def _count(registry: RegistryService, code: str, hostname: str) -> None:
 
 
 @dataclass(frozen=True)
+class BadgeAddress:
+    """What a badge address asks for: the certificate (None when the name is no code)
+    and the variant."""
+
+    code: str | None
+    variant: Variant
+
+
+@lru_cache(maxsize=4096)
+def badge_address(name: str, query: bytes) -> BadgeAddress:
+    """The badge ``/badge/{name}?{query}`` asks for; ``.svg`` is part of the address.
+    Kept per address: every page view of a shop asks for the same one again."""
+    fields = parse_qs(query.decode("latin-1"), keep_blank_values=True)
+    variant = Variant.from_query(
+        *(fields.get(field, [None])[0] for field in ("size", "theme", "lang"))
+    )
+    stem = name[: -len(".svg")] if name.lower().endswith(".svg") else name
+    try:
+        return BadgeAddress(normalise_code(stem), variant)
+    except InvalidCodeError:
+        return BadgeAddress(None, variant)
+
+
+@dataclass(frozen=True)
+class Asking:
+    """The request headers the badge answer depends on."""
+
+    method: str
+    referer: str | None = None
+    origin: str | None = None
+    if_none_match: str | None = None
+
+    @classmethod
+    def of(cls, scope: HTTPScope) -> Asking:
+        """Read off the raw header list: cheaper than Litestar's header view, which the
+        badge would build for three lookups."""
+        found: dict[bytes, str] = {}
+        for name, value in scope["headers"]:
+            lowered = name.lower()
+            if lowered in (b"referer", b"origin", b"if-none-match"):
+                found.setdefault(lowered, value.decode("latin-1"))
+        return cls(
+            scope["method"],
+            found.get(b"referer"),
+            found.get(b"origin"),
+            found.get(b"if-none-match"),
+        )
+
+
 class RenderedBadge:
-    body: bytes
-    etag: str
+    """One badge's SVG with its ETag, and its answer with the usual lifetime made once."""
+
+    __slots__ = ("body", "etag", "usual")
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.etag = http.etag_of(body)
+        self.usual = self.answer(BADGE_MAX_AGE)
+
+    def answer(self, max_age: int, *, head: bool = False, not_modified: bool = False) -> Answer:
+        """The SVG with its validators and the headers that keep it inert and fresh."""
+        headers = {
+            "content-security-policy": BADGE_CSP,
+            "x-content-type-options": "nosniff",
+            "etag": self.etag,
+            "cache-control": f"public, max-age={max_age}",
+            "vary": "Referer, Origin",
+            "cross-origin-resource-policy": "cross-origin",
+        }
+        status = 304 if not_modified else 200
+        return Answer(self.body, headers, media_type=SVG, status=status, head=head)
 
 
 async def badge_answer(
-    request: Request[Any, Any, Any], registry: RegistryService, code: str, variant: Variant
+    registry: RegistryService, address: BadgeAddress, asking: Asking
 ) -> tuple[RenderedBadge, int]:
-    """The badge of ``code`` for this request and its cache lifetime.
+    """The badge ``address`` asks for, for this request, and its cache lifetime.
 
     The certificate comes from the service's snapshot and the SVG from a cache of rendered
     badges, both emptied at the next committed change, so a fresh badge costs no database
     read, no template and no thread.
     """
     public = registry.settings.public_url
-    try:
-        canonical = normalise_code(code)
-    except InvalidCodeError:
+    canonical, variant = address.code, address.variant
+    if canonical is None:
         facts = BadgeFacts(state="unknown", link=public + "/")
         return _rendered(registry, ("?", variant), facts, variant, None), http.NOT_FOUND_MAX_AGE
-    link = f"{public}/c/{quote(canonical)}"
     try:
         snapshot = await registry.certificate_snapshot_soon(canonical)
     except NotFoundError:
-        facts = BadgeFacts(state="unknown", link=link, code=canonical)
+        facts = BadgeFacts(state="unknown", link=f"{public}/c/{quote(canonical)}", code=canonical)
         key = (canonical, variant, "unknown")
         return _rendered(registry, key, facts, variant, None), http.NOT_FOUND_MAX_AGE
     found = snapshot.public
-    hosts = embedding_hosts(request)
-    foreign = (
-        foreign_host(hosts, registry.settings.public_host, [d.domain for d in found.domains])
-        if hosts
-        else None
-    )
-    if foreign is not None and request.method == "GET":
+    foreign = None
+    if asking.referer or asking.origin:
+        foreign = foreign_host(
+            embedding_hosts(asking.referer, asking.origin),
+            registry.settings.public_host,
+            [d.domain for d in found.domains],
+        )
+    if foreign is not None and asking.method == "GET":
         _count(registry, canonical, foreign)
-    max_age = min(
-        BADGE_MAX_AGE,
-        http.max_age_for([(found.status, found.valid_until)], registry.clock(), BADGE_MAX_AGE),
-    )
+    max_age = lifetime(snapshot.until, registry.clock(), BADGE_MAX_AGE)
     state: State = "foreign" if foreign is not None else found.status
     key = (canonical, variant, state)
     rendered: RenderedBadge | None = registry.named_cache("badges").get(key)
     if rendered is None:
         facts = BadgeFacts(
             state=state,
-            link=link,
+            link=f"{public}/c/{quote(canonical)}",
             scheme=templating.local_name(found.scheme, "name", variant.lang),
             holder=found.holder.legal_name,
             domain=main_domain(found),
@@ -329,44 +396,28 @@ def _rendered(
     if found is not None:
         return found
     stamp = cache.stamp()
-    body = render_badge(facts, variant).encode("utf-8")
-    rendered = RenderedBadge(body, http.etag_of(body))
+    rendered = RenderedBadge(render_badge(facts, variant).encode("utf-8"))
     cache.put(key, rendered, stamp, until)
     return rendered
 
 
-def badge_response(
-    request: Request[Any, Any, Any], badge: RenderedBadge, max_age: int
-) -> Response[bytes]:
-    """The SVG with its validators and the headers that keep it inert and fresh."""
-    headers = {
-        "content-security-policy": BADGE_CSP,
-        "x-content-type-options": "nosniff",
-        "etag": badge.etag,
-        "cache-control": f"public, max-age={max_age}",
-        "vary": "Referer, Origin",
-        "cross-origin-resource-policy": "cross-origin",
-    }
-    if http.if_none_match(request, badge.etag):
-        return Response(b"", status_code=304, headers=headers, media_type=SVG)
-    if request.method == "HEAD":
-        headers["content-length"] = str(len(badge.body))
-        return Response(b"", headers=headers, media_type=SVG)
-    return Response(badge.body, headers=headers, media_type=SVG)
-
-
 @http.page_route("/badge/{name:str}", "web:badge", in_thread=False)
-async def badge(request: Request[Any, Any, Any], name: str) -> Response[bytes]:
-    """The live badge of a certificate code; ``.svg`` is part of the address."""
+async def badge(request: Request[Any, Any, Any]) -> Answer:
+    """The live badge of a certificate code; ``.svg`` is part of the address.
+
+    The hottest path of the registry (every page view of every certified shop): it reads
+    the path parameter, query and headers off the scope itself and answers a cached badge
+    with headers encoded once.
+    """
     registry = registry_of(request)
-    variant = Variant.from_query(
-        request.query_params.get("size"),
-        request.query_params.get("theme"),
-        request.query_params.get("lang"),
-    )
-    code = name[: -len(".svg")] if name.lower().endswith(".svg") else name
-    rendered, max_age = await badge_answer(request, registry, code, variant)
-    return badge_response(request, rendered, max_age)
+    scope = request.scope
+    address = badge_address(scope["path_params"]["name"], scope["query_string"])
+    asking = Asking.of(scope)
+    rendered, max_age = await badge_answer(registry, address, asking)
+    not_modified = etag_matches(asking.if_none_match, rendered.etag)
+    if max_age == BADGE_MAX_AGE and asking.method == "GET" and not not_modified:
+        return rendered.usual
+    return rendered.answer(max_age, head=asking.method == "HEAD", not_modified=not_modified)
 
 
 @dataclass(frozen=True)

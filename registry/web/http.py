@@ -10,13 +10,13 @@ withdrawals are events, not clock ticks.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from litestar import HttpMethod, Request, Response, route
+from litestar import HttpMethod, Request, route
 from litestar.handlers import HTTPRouteHandler
 
+from registry.answers import Answer, etag_matches, header_value, lifetime
 from registry.domain.status import CertificateStatus, seconds_until_change
 from registry.services.certificate_views import strong_etag
 
@@ -69,32 +69,22 @@ def max_age_for(
 etag_of = strong_etag
 
 
-def _matches(header: str | None, etag: str) -> bool:
-    """RFC 9110 §13.1.2: weak comparison, ``*`` matches any current representation."""
-    if not header:
-        return False
-    candidates = {part.strip().removeprefix("W/") for part in header.split(",")}
-    return "*" in candidates or etag in candidates
-
-
-def if_none_match(request: Request[Any, Any, Any], etag: str) -> bool:
-    """Whether the request's ``If-None-Match`` matches ``etag`` (answer 304)."""
-    return _matches(request.headers.get("if-none-match"), etag)
-
-
-@dataclass(frozen=True)
 class RenderedPage:
-    """A page rendered once and answered many times: its bytes, their ETag, and when the
-    clock alone changes a status it shows (its cache lifetime must end by then)."""
+    """A page rendered once and answered many times: its bytes, their ETag, when the clock
+    alone changes a status it shows (its cache lifetime must end by then), and its usual
+    answer (GET, full lifetime) encoded once."""
 
-    body: bytes
-    etag: str
-    changes_at: datetime | None
+    __slots__ = ("body", "changes_at", "etag", "usual")
+
+    def __init__(self, body: bytes, changes_at: datetime | None) -> None:
+        self.body = body
+        self.etag = etag_of(body)
+        self.changes_at = changes_at
+        self.usual = Answer(body, page_headers(self.etag, MAX_AGE), media_type=HTML)
 
     @classmethod
     def of(cls, html: str, changes_at: datetime | None) -> RenderedPage:
-        body = html.encode("utf-8")
-        return cls(body, etag_of(body), changes_at)
+        return cls(html.encode("utf-8"), changes_at)
 
 
 def changes_at(statuses: Iterable[tuple[str, datetime]], now: datetime) -> datetime | None:
@@ -107,14 +97,18 @@ def changes_at(statuses: Iterable[tuple[str, datetime]], now: datetime) -> datet
     return min(moments, default=None)
 
 
-def rendered_response(
-    request: Request[Any, Any, Any], page: RenderedPage, now: datetime
-) -> Response[bytes]:
-    """A cached page with a lifetime that ends before its first change by the clock."""
-    max_age = MAX_AGE
-    if page.changes_at is not None:
-        max_age = max(0, min(MAX_AGE, int((page.changes_at - now).total_seconds())))
-    return _page_bytes(request, page.body, page.etag, max_age=max_age)
+def rendered_response(request: Request[Any, Any, Any], page: RenderedPage, now: datetime) -> Answer:
+    """A cached page with a lifetime that ends before its first change by the clock; its
+    usual answer as it was encoded, unless the request or the clock asks for another."""
+    max_age = lifetime(page.changes_at, now, MAX_AGE)
+    scope = request.scope
+    if (
+        max_age == MAX_AGE
+        and scope["method"] == "GET"
+        and not etag_matches(header_value(scope, b"if-none-match"), page.etag)
+    ):
+        return page.usual
+    return page_answer(request, page.body, page.etag, max_age=max_age)
 
 
 def page_response(
@@ -124,45 +118,45 @@ def page_response(
     max_age: int = MAX_AGE,
     status_code: int = 200,
     media_type: str = HTML,
-) -> Response[bytes]:
+) -> Answer:
     """The page with its validators and headers; 304 on a matching ``If-None-Match``;
     headers only for HEAD (with the length the GET body has)."""
     body = html.encode("utf-8")
-    return _page_bytes(
-        request,
-        body,
-        etag_of(body),
-        max_age=max_age,
-        status_code=status_code,
-        media_type=media_type,
+    return page_answer(
+        request, body, etag_of(body), max_age=max_age, status=status_code, media_type=media_type
     )
 
 
-def _page_bytes(
+def page_answer(
     request: Request[Any, Any, Any],
     body: bytes,
     etag: str,
     *,
     max_age: int,
-    status_code: int = 200,
+    status: int = 200,
     media_type: str = HTML,
-) -> Response[bytes]:
-    headers = {
+) -> Answer:
+    scope = request.scope
+    if status == 200 and etag_matches(header_value(scope, b"if-none-match"), etag):
+        status = 304
+    headers = page_headers(etag, max_age)
+    return Answer(
+        body, headers, media_type=media_type, status=status, head=scope["method"] == "HEAD"
+    )
+
+
+def page_headers(etag: str, max_age: int) -> dict[str, str]:
+    """The headers of a page: its policies, validator and lifetime."""
+    return {
         **PAGE_HEADERS,
         "etag": etag,
         "cache-control": f"public, max-age={max_age}"
         + (", must-revalidate" if max_age < MAX_AGE else ""),
         "vary": "Accept-Language",
     }
-    if status_code == 200 and _matches(request.headers.get("if-none-match"), etag):
-        return Response(b"", status_code=304, headers=headers, media_type=media_type)
-    if request.method == "HEAD":
-        headers["content-length"] = str(len(body))
-        return Response(b"", status_code=status_code, headers=headers, media_type=media_type)
-    return Response(body, status_code=status_code, headers=headers, media_type=media_type)
 
 
-def redirect(location: str, *, permanent: bool = False) -> Response[bytes]:
+def redirect(location: str, *, permanent: bool = False) -> Answer:
     """A redirect that caches like a page (a search result may change with the data)."""
     headers = {
         **PAGE_HEADERS,
@@ -170,4 +164,4 @@ def redirect(location: str, *, permanent: bool = False) -> Response[bytes]:
         "cache-control": "public, max-age=86400" if permanent else f"public, max-age={MAX_AGE}",
         "vary": "Accept-Language",
     }
-    return Response(b"", status_code=308 if permanent else 303, headers=headers)
+    return Answer(b"", headers, media_type=HTML, status=308 if permanent else 303)

@@ -13,9 +13,10 @@ from typing import Any
 from urllib.parse import quote
 
 import anyio.to_thread
-from litestar import Request, Response
+from litestar import Request
 from litestar.handlers import HTTPRouteHandler
 
+from registry.answers import Answer, header_value
 from registry.app_state import registry_of
 from registry.domain.codes import InvalidCodeError, normalise_code
 from registry.errors import NotFoundError, RegistryError
@@ -34,10 +35,11 @@ def _page(path: str, name: str) -> Callable[[Callable[..., Any]], HTTPRouteHandl
 
 def page_context(request: Request[Any, Any, Any]) -> views.PageContext:
     language, explicit = negotiate(
-        request.query_params.get("lang"), request.headers.get("accept-language")
+        request.query_params.get("lang"), header_value(request.scope, b"accept-language")
     )
     params = {"q": request.query_params["q"]} if "q" in request.query_params else {}
-    return views.PageContext(language, explicit, request.url.path, params)
+    scope = request.scope
+    return views.PageContext(language, explicit, scope.get("root_path", "") + scope["path"], params)
 
 
 def _render(
@@ -48,14 +50,14 @@ def _render(
     max_age: int = http.MAX_AGE,
     status_code: int = 200,
     **context: Any,
-) -> Response[bytes]:
+) -> Answer:
     html = templating.render(page.lang, template, {"page": page, **context})
     return http.page_response(request, html, max_age=max_age, status_code=status_code)
 
 
 def _not_found(
     request: Request[Any, Any, Any], page: views.PageContext, what: str, **context: Any
-) -> Response[bytes]:
+) -> Answer:
     return _render(
         request,
         page,
@@ -68,7 +70,7 @@ def _not_found(
 
 
 @http.page_route("/", "web:home", in_thread=False)
-async def home(request: Request[Any, Any, Any]) -> Response[bytes]:
+async def home(request: Request[Any, Any, Any]) -> Answer:
     """The search box; with ``?q=`` the results (a found code goes straight to its page).
 
     Rendered pages are kept until the next committed change, so a popular search costs
@@ -83,7 +85,7 @@ async def home(request: Request[Any, Any, Any]) -> Response[bytes]:
     if rendered is None:
         stamp = cache.stamp()
         answer = await anyio.to_thread.run_sync(_home, registry, page, query)
-        if isinstance(answer, Response):
+        if isinstance(answer, Answer):
             return answer
         cache.put(key, answer, stamp, answer.changes_at)
         rendered = answer
@@ -92,7 +94,7 @@ async def home(request: Request[Any, Any, Any]) -> Response[bytes]:
 
 def _home(
     registry: RegistryService, page: views.PageContext, query: str
-) -> http.RenderedPage | Response[bytes]:
+) -> http.RenderedPage | Answer:
     if not query.strip():
         html = templating.render(
             page.lang,
@@ -116,7 +118,7 @@ def _home(
 
 
 @http.page_route("/c/{code:str}", "web:certificate", in_thread=False)
-async def certificate(request: Request[Any, Any, Any], code: str) -> Response[bytes]:
+async def certificate(request: Request[Any, Any, Any], code: str) -> Answer:
     """Status first, then holder, scheme, what was checked, who checked, history, checks.
 
     The rendered page is kept until the next committed change (or the moment the clock
@@ -187,9 +189,7 @@ def _render_certificate(
 
 
 @_page("/schemes/{slug:str}", "web:scheme")
-def scheme(
-    request: Request[Any, Any, Any], registry: RegistryService, slug: str
-) -> Response[bytes]:
+def scheme(request: Request[Any, Any, Any], registry: RegistryService, slug: str) -> Answer:
     """A scheme's independence profile, every version with its criteria, its holders."""
     page = page_context(request)
     try:
@@ -213,7 +213,7 @@ def scheme(
 
 
 @_page("/bodies/{slug:str}", "web:body")
-def body(request: Request[Any, Any, Any], registry: RegistryService, slug: str) -> Response[bytes]:
+def body(request: Request[Any, Any, Any], registry: RegistryService, slug: str) -> Answer:
     """A certification body: its accreditations, their scope, and its certificates."""
     page = page_context(request)
     try:
@@ -234,7 +234,7 @@ def body(request: Request[Any, Any, Any], registry: RegistryService, slug: str) 
 
 
 @_page("/log", "web:log")
-def log(request: Request[Any, Any, Any], registry: RegistryService) -> Response[bytes]:
+def log(request: Request[Any, Any, Any], registry: RegistryService) -> Answer:
     """The log for people: the latest checkpoint, recent entries, how to monitor it."""
     page = page_context(request)
     checkpoint, entries = _log_head(registry)

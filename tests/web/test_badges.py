@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 
 from registry.services import badge_stats
 from registry.services.registry import RegistryService
-from registry.web.badges import BadgeFacts, Variant, badge_text, render_badge
+from registry.web.badges import (
+    BadgeAddress,
+    BadgeFacts,
+    Variant,
+    badge_address,
+    badge_text,
+    render_badge,
+)
 from registry.web.templating import environment
 from tests.support.world import World
 from tests.web.conftest import Site
@@ -83,12 +90,34 @@ def test_headers_of_the_badge(site: Site) -> None:
     assert "Referer" in headers["vary"] and "Origin" in headers["vary"]
     cache = headers["cache-control"]
     assert cache.startswith("public, max-age=") and int(cache.split("=")[1]) <= 300
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"  # the app's own
+    assert headers["content-length"] == str(len(response.content))
     again = site.client.get(
         f"/badge/{site.codes['fietsen']}.svg", headers={"If-None-Match": headers["etag"]}
     )
     assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == headers["etag"]
+    assert again.headers["cache-control"] == cache
+    assert "content-length" not in again.headers or again.headers["content-length"] == "0"
     head = site.client.head(f"/badge/{site.codes['fietsen']}.svg")
     assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == str(len(response.content))
+    assert head.headers["etag"] == headers["etag"]
+    lowered = site.client.get(f"/badge/{site.codes['fietsen'].lower()}.SVG")
+    assert lowered.content == response.content
+
+
+def test_badge_addresses() -> None:
+    code = "TL-NSW6-RGKQ-N"
+    assert badge_address(f"{code}.svg", b"") == BadgeAddress(code, Variant())
+    assert badge_address("tl-nsw6-rgkq-n.SVG", b"size=large&theme=dark&lang=en") == (
+        BadgeAddress(code, Variant("large", "dark", "en"))
+    )
+    assert badge_address(code, b"size=huge&theme=&lang=fr&size=large") == BadgeAddress(
+        code, Variant()
+    )
+    assert badge_address("not-a-code.svg", b"lang=en").code is None
+    assert badge_address("TL-NSW6-RGKQ-M.svg", b"").code is None  # check character
 
 
 def test_unknown_and_malformed_codes_get_a_neutral_badge(site: Site) -> None:

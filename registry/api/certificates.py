@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post
+from litestar.openapi import ResponseSpec
 from litestar.params import Parameter
 
-from registry.api.caching import certificate_max_age, conditional_tagged
+from registry.answers import Answer
+from registry.api.caching import certificate_answer
 from registry.app_state import registry_of
 from registry.domain.status import Transition
 from registry.services.auth import Actor
@@ -52,16 +54,19 @@ class CertificateController(Controller):
             domain=domain,
         )
 
-    @get("/{code:str}", operation_id="GetCertificate", media_type="application/json")
-    async def get_certificate(self, request: Request[Any, Any, Any], code: str) -> Response[bytes]:
+    @get(
+        "/{code:str}",
+        operation_id="GetCertificate",
+        media_type="application/json",
+        responses={
+            200: ResponseSpec(CertificatePublic, description="The certificate with its live status")
+        },
+    )
+    async def get_certificate(self, request: Request[Any, Any, Any], code: str) -> Answer:
         """The certificate with its live status, findings and history (ETag, short cache)."""
         registry = registry_of(request)
         snapshot = await registry.certificate_snapshot_soon(code)
-        public = snapshot.public
-        max_age = certificate_max_age(public.status, public.valid_until, registry.clock())
-        return conditional_tagged(
-            request, snapshot.json, snapshot.etag, "application/json", max_age
-        )
+        return certificate_answer(request, registry, snapshot)
 
     @get(
         "/{code:str}/credential",

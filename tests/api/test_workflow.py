@@ -208,8 +208,14 @@ def test_certificate_json_is_conditional_and_never_outlives_a_change(world: Worl
     first = world.client.get(f"/api/v1/certificates/{code}")
     etag = first.headers["etag"]
     assert first.headers["cache-control"] == "public, max-age=60"
+    assert first.headers["content-type"] == "application/json"
+    assert first.headers["content-length"] == str(len(first.content))
+    assert first.headers["x-content-type-options"] == "nosniff"  # the app's security headers
+    repeated = world.client.get(f"/api/v1/certificates/{code}")  # the answer encoded once
+    assert (repeated.content, repeated.headers) == (first.content, first.headers)
     again = world.client.get(f"/api/v1/certificates/{code}", headers={"if-none-match": etag})
     assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == etag
 
     world.post(
         f"/api/v1/certificates/{code}/suspend", world.admin, {"reason": "complaints not handled"}

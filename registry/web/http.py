@@ -71,20 +71,23 @@ etag_of = strong_etag
 
 class RenderedPage:
     """A page rendered once and answered many times: its bytes, their ETag, when the clock
-    alone changes a status it shows (its cache lifetime must end by then), and its usual
-    answer (GET, full lifetime) encoded once."""
+    alone changes a status it shows (its cache lifetime must end by then), its status
+    (a page that says "not found" is kept too), and its usual answer (GET, full lifetime)
+    encoded once."""
 
-    __slots__ = ("body", "changes_at", "etag", "usual")
+    __slots__ = ("body", "changes_at", "etag", "status", "usual")
 
-    def __init__(self, body: bytes, changes_at: datetime | None) -> None:
+    def __init__(self, body: bytes, changes_at: datetime | None, status: int = 200) -> None:
         self.body = body
         self.etag = etag_of(body)
         self.changes_at = changes_at
-        self.usual = Answer(body, page_headers(self.etag, MAX_AGE), media_type=HTML)
+        self.status = status
+        headers = page_headers(self.etag, MAX_AGE)
+        self.usual = Answer(body, headers, media_type=HTML, status=status)
 
     @classmethod
-    def of(cls, html: str, changes_at: datetime | None) -> RenderedPage:
-        return cls(html.encode("utf-8"), changes_at)
+    def of(cls, html: str, changes_at: datetime | None, status: int = 200) -> RenderedPage:
+        return cls(html.encode("utf-8"), changes_at, status)
 
 
 def changes_at(statuses: Iterable[tuple[str, datetime]], now: datetime) -> datetime | None:
@@ -108,7 +111,7 @@ def rendered_response(request: Request[Any, Any, Any], page: RenderedPage, now: 
         and not etag_matches(header_value(scope, b"if-none-match"), page.etag)
     ):
         return page.usual
-    return page_answer(request, page.body, page.etag, max_age=max_age)
+    return page_answer(request, page.body, page.etag, max_age=max_age, status=page.status)
 
 
 def page_response(

@@ -55,17 +55,20 @@ def _render(
     return http.page_response(request, html, max_age=max_age, status_code=status_code)
 
 
+def _not_found_page(page: views.PageContext, what: str, **context: Any) -> http.RenderedPage:
+    """The page that says what was not found, and why when the address was mistyped."""
+    html = templating.render(
+        page.lang, "errors/not_found.html", {"page": page, "what": what, **context}
+    )
+    return http.RenderedPage.of(html, None, status=404)
+
+
 def _not_found(
     request: Request[Any, Any, Any], page: views.PageContext, what: str, **context: Any
 ) -> Answer:
-    return _render(
-        request,
-        page,
-        "errors/not_found.html",
-        status_code=404,
-        max_age=http.NOT_FOUND_MAX_AGE,
-        what=what,
-        **context,
+    rendered = _not_found_page(page, what, **context)
+    return http.page_answer(
+        request, rendered.body, rendered.etag, max_age=http.NOT_FOUND_MAX_AGE, status=404
     )
 
 
@@ -126,31 +129,49 @@ async def certificate(request: Request[Any, Any, Any], code: str) -> Answer:
     """
     registry = registry_of(request)
     page = page_context(request)
-    try:
-        canonical = normalise_code(code)
-    except InvalidCodeError as error:
-        return _not_found(
-            request,
-            page,
-            "code",
-            code=code,
-            mistyped=only_check_is_wrong(code),
-            problem=error.detail,
-        )
-    if canonical != code:
+    canonical, problem = _read_code(code)
+    if canonical is not None and canonical != code:
         return http.redirect(page.href(f"/c/{canonical}"), permanent=True)
     cache = registry.named_cache("pages")
-    key = ("certificate", canonical, page.lang, page.explicit)
+    key = ("certificate", code, page.lang, page.explicit)
     rendered: http.RenderedPage | None = cache.get(key)
     if rendered is None:
         stamp = cache.stamp()  # before the snapshot: a page never outlives what it shows
-        try:
-            snapshot = await registry.certificate_snapshot_soon(canonical)
-        except NotFoundError:
-            return _not_found(request, page, "certificate", code=canonical)
-        rendered = await anyio.to_thread.run_sync(_render_certificate, registry, page, snapshot)
-        cache.put(key, rendered, stamp, snapshot.until)
+        rendered = await _certificate_page(registry, page, code, canonical, problem)
+        cache.put(key, rendered, stamp, rendered.changes_at)
     return http.rendered_response(request, rendered, registry.clock())
+
+
+def _read_code(code: str) -> tuple[str | None, str]:
+    """The canonical code, or None and what is wrong with the text."""
+    try:
+        return normalise_code(code), ""
+    except InvalidCodeError as error:
+        return None, error.detail
+
+
+async def _certificate_page(
+    registry: RegistryService,
+    page: views.PageContext,
+    code: str,
+    canonical: str | None,
+    problem: str,
+) -> http.RenderedPage:
+    """The page of ``code``, or the page that says what is wrong with it: rendered in a
+    worker thread, and kept like any other (unknown codes are asked for again too)."""
+    if canonical is None:
+        return await anyio.to_thread.run_sync(
+            lambda: _not_found_page(
+                page, "code", code=code, mistyped=only_check_is_wrong(code), problem=problem
+            )
+        )
+    try:
+        snapshot = await registry.certificate_snapshot_soon(canonical)
+    except NotFoundError:
+        return await anyio.to_thread.run_sync(
+            lambda: _not_found_page(page, "certificate", code=canonical)
+        )
+    return await anyio.to_thread.run_sync(_render_certificate, registry, page, snapshot)
 
 
 def _render_certificate(

@@ -263,14 +263,16 @@ def server(env: dict[str, str], workers: int, cwd: Path) -> Iterator[tuple[str, 
     port = free_port()
     command = [str(Path(sys.executable).parent / "registry"), "serve", "--port", str(port)]
     command += ["--workers", str(workers)]
-    process = subprocess.Popen(
-        command,
-        env={**os.environ, **env},
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    log_path = cwd / f"server-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            env={**os.environ, **env},
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -291,6 +293,17 @@ def server(env: dict[str, str], workers: int, cwd: Path) -> Iterator[tuple[str, 
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        _show_failures(log_path)
+
+
+def _show_failures(log_path: Path) -> None:
+    """The server's errors, if it logged any: a benchmark of failing requests measures
+    nothing, and the temporary folder with the log is gone after the run."""
+    lines = log_path.read_text(errors="replace").splitlines()
+    failures = [n for n, line in enumerate(lines) if "Traceback" in line or "ERROR" in line]
+    if failures:
+        shown = "\n".join(lines[failures[0] : failures[0] + 40])
+        print(f"the server logged {len(failures)} errors; the first:\n{shown}", file=sys.stderr)
 
 
 @dataclass(frozen=True)

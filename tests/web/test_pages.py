@@ -127,6 +127,11 @@ def test_an_unknown_code_is_a_clear_404(site: Site) -> None:
     assert "Niet in het register" in page.text and "TL-0000-0000-0" in page.text
     english = site.client.get("/c/TL-0000-0000-0", params={"lang": "en"})
     assert english.status_code == 404 and "Not in the registry" in english.text
+    again = site.client.get("/c/TL-0000-0000-0")  # kept, and still a 404 in Dutch
+    assert (again.status_code, again.text) == (404, page.text)
+    head = site.client.head("/c/TL-0000-0000-0")
+    assert head.status_code == 404 and head.content == b""
+    assert head.headers["content-length"] == str(len(page.content))
 
 
 def test_a_mistyped_code_in_the_address_is_a_404_that_says_why(site: Site) -> None:
@@ -135,6 +140,10 @@ def test_a_mistyped_code_in_the_address_is_a_404_that_says_why(site: Site) -> No
     page = site.client.get(f"/c/{wrong}", params={"lang": "en"})
     assert page.status_code == 404
     assert "check character does not match" in page.text
+    again = site.client.get(f"/c/{wrong}", params={"lang": "en"})
+    assert (again.status_code, again.text) == (404, page.text)
+    dutch = site.client.get(f"/c/{wrong}")
+    assert dutch.status_code == 404 and dutch.text != page.text
 
 
 def test_a_code_typed_loosely_redirects_to_its_canonical_page(site: Site) -> None:

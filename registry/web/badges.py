@@ -30,7 +30,7 @@ from litestar import Request
 from litestar.types import HTTPScope
 from markupsafe import escape
 
-from registry.answers import Answer, etag_matches, lifetime
+from registry.answers import Answer, Representation, lifetime
 from registry.app_state import registry_of
 from registry.domain.codes import InvalidCodeError, normalise_code
 from registry.domain.hosts import InvalidDomainError, domain_matches
@@ -312,33 +312,21 @@ class Asking:
         )
 
 
-class RenderedBadge:
-    """One badge's SVG with its ETag, and its answer with the usual lifetime made once."""
-
-    __slots__ = ("body", "etag", "usual")
-
-    def __init__(self, body: bytes) -> None:
-        self.body = body
-        self.etag = http.etag_of(body)
-        self.usual = self.answer(BADGE_MAX_AGE)
-
-    def answer(self, max_age: int, *, head: bool = False, not_modified: bool = False) -> Answer:
-        """The SVG with its validators and the headers that keep it inert and fresh."""
-        headers = {
-            "content-security-policy": BADGE_CSP,
-            "x-content-type-options": "nosniff",
-            "etag": self.etag,
-            "cache-control": f"public, max-age={max_age}",
-            "vary": "Referer, Origin",
-            "cross-origin-resource-policy": "cross-origin",
-        }
-        status = 304 if not_modified else 200
-        return Answer(self.body, headers, media_type=SVG, status=status, head=head)
+def badge_headers(etag: str, max_age: int) -> dict[str, str]:
+    """The headers that keep a badge inert and fresh, with its validator."""
+    return {
+        "content-security-policy": BADGE_CSP,
+        "x-content-type-options": "nosniff",
+        "etag": etag,
+        "cache-control": f"public, max-age={max_age}",
+        "vary": "Referer, Origin",
+        "cross-origin-resource-policy": "cross-origin",
+    }
 
 
 async def badge_answer(
     registry: RegistryService, address: BadgeAddress, asking: Asking
-) -> tuple[RenderedBadge, int]:
+) -> tuple[Representation, int]:
     """The badge ``address`` asks for, for this request, and its cache lifetime.
 
     The certificate comes from the service's snapshot and the SVG from a cache of rendered
@@ -369,7 +357,7 @@ async def badge_answer(
     max_age = lifetime(snapshot.until, registry.clock(), BADGE_MAX_AGE)
     state: State = "foreign" if foreign is not None else found.status
     key = (canonical, variant, state)
-    rendered: RenderedBadge | None = registry.named_cache("badges").get(key)
+    rendered: Representation | None = registry.named_cache("badges").get(key)
     if rendered is None:
         facts = BadgeFacts(
             state=state,
@@ -389,14 +377,21 @@ def _rendered(
     facts: BadgeFacts,
     variant: Variant,
     until: datetime | None,
-) -> RenderedBadge:
+) -> Representation:
     """The SVG of ``facts``, rendered once per certificate, variant and state."""
     cache = registry.named_cache("badges")
-    found: RenderedBadge | None = cache.get(key)
+    found: Representation | None = cache.get(key)
     if found is not None:
         return found
     stamp = cache.stamp()
-    rendered = RenderedBadge(render_badge(facts, variant).encode("utf-8"))
+    body = render_badge(facts, variant).encode("utf-8")
+    rendered = Representation(
+        body,
+        etag=http.etag_of(body),
+        media_type=SVG,
+        headers_of=badge_headers,
+        ceiling=BADGE_MAX_AGE,
+    )
     cache.put(key, rendered, stamp, until)
     return rendered
 
@@ -414,10 +409,7 @@ async def badge(request: Request[Any, Any, Any]) -> Answer:
     address = badge_address(scope["path_params"]["name"], scope["query_string"])
     asking = Asking.of(scope)
     rendered, max_age = await badge_answer(registry, address, asking)
-    not_modified = etag_matches(asking.if_none_match, rendered.etag)
-    if max_age == BADGE_MAX_AGE and asking.method == "GET" and not not_modified:
-        return rendered.usual
-    return rendered.answer(max_age, head=asking.method == "HEAD", not_modified=not_modified)
+    return rendered.answer(asking.method, asking.if_none_match, max_age)
 
 
 @dataclass(frozen=True)

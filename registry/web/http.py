@@ -16,7 +16,7 @@ from typing import Any, Final
 from litestar import HttpMethod, Request, route
 from litestar.handlers import HTTPRouteHandler
 
-from registry.answers import Answer, etag_matches, header_value, lifetime
+from registry.answers import Answer, Representation, lifetime
 from registry.domain.status import CertificateStatus, seconds_until_change
 from registry.services.certificate_views import strong_etag
 
@@ -69,21 +69,23 @@ def max_age_for(
 etag_of = strong_etag
 
 
-class RenderedPage:
-    """A page rendered once and answered many times: its bytes, their ETag, when the clock
-    alone changes a status it shows (its cache lifetime must end by then), its status
-    (a page that says "not found" is kept too), and its usual answer (GET, full lifetime)
-    encoded once."""
+class RenderedPage(Representation):
+    """A page rendered once and answered many times; also when the clock alone changes a
+    status it shows (its cache lifetime must end by then). A page that says "not found"
+    is kept too, with its 404."""
 
-    __slots__ = ("body", "changes_at", "etag", "status", "usual")
+    __slots__ = ("changes_at",)
 
     def __init__(self, body: bytes, changes_at: datetime | None, status: int = 200) -> None:
-        self.body = body
-        self.etag = etag_of(body)
+        super().__init__(
+            body,
+            etag=etag_of(body),
+            media_type=HTML,
+            headers_of=page_headers,
+            ceiling=MAX_AGE,
+            status=status,
+        )
         self.changes_at = changes_at
-        self.status = status
-        headers = page_headers(self.etag, MAX_AGE)
-        self.usual = Answer(body, headers, media_type=HTML, status=status)
 
     @classmethod
     def of(cls, html: str, changes_at: datetime | None, status: int = 200) -> RenderedPage:
@@ -101,51 +103,16 @@ def changes_at(statuses: Iterable[tuple[str, datetime]], now: datetime) -> datet
 
 
 def rendered_response(request: Request[Any, Any, Any], page: RenderedPage, now: datetime) -> Answer:
-    """A cached page with a lifetime that ends before its first change by the clock; its
-    usual answer as it was encoded, unless the request or the clock asks for another."""
-    max_age = lifetime(page.changes_at, now, MAX_AGE)
-    scope = request.scope
-    if (
-        max_age == MAX_AGE
-        and scope["method"] == "GET"
-        and not etag_matches(header_value(scope, b"if-none-match"), page.etag)
-    ):
-        return page.usual
-    return page_answer(request, page.body, page.etag, max_age=max_age, status=page.status)
+    """A cached page with a lifetime that ends before its first change by the clock."""
+    return page.answer_to(request.scope, lifetime(page.changes_at, now, MAX_AGE))
 
 
 def page_response(
-    request: Request[Any, Any, Any],
-    html: str,
-    *,
-    max_age: int = MAX_AGE,
-    status_code: int = 200,
-    media_type: str = HTML,
+    request: Request[Any, Any, Any], html: str, *, max_age: int = MAX_AGE, status_code: int = 200
 ) -> Answer:
     """The page with its validators and headers; 304 on a matching ``If-None-Match``;
     headers only for HEAD (with the length the GET body has)."""
-    body = html.encode("utf-8")
-    return page_answer(
-        request, body, etag_of(body), max_age=max_age, status=status_code, media_type=media_type
-    )
-
-
-def page_answer(
-    request: Request[Any, Any, Any],
-    body: bytes,
-    etag: str,
-    *,
-    max_age: int,
-    status: int = 200,
-    media_type: str = HTML,
-) -> Answer:
-    scope = request.scope
-    if status == 200 and etag_matches(header_value(scope, b"if-none-match"), etag):
-        status = 304
-    headers = page_headers(etag, max_age)
-    return Answer(
-        body, headers, media_type=media_type, status=status, head=scope["method"] == "HEAD"
-    )
+    return RenderedPage.of(html, None, status_code).answer_to(request.scope, max_age)
 
 
 def page_headers(etag: str, max_age: int) -> dict[str, str]:

@@ -66,10 +66,7 @@ def _not_found_page(page: views.PageContext, what: str, **context: Any) -> http.
 def _not_found(
     request: Request[Any, Any, Any], page: views.PageContext, what: str, **context: Any
 ) -> Answer:
-    rendered = _not_found_page(page, what, **context)
-    return http.page_answer(
-        request, rendered.body, rendered.etag, max_age=http.NOT_FOUND_MAX_AGE, status=404
-    )
+    return _not_found_page(page, what, **context).answer_to(request.scope, http.NOT_FOUND_MAX_AGE)
 
 
 @http.page_route("/", "web:home", in_thread=False)

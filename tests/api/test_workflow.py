@@ -211,7 +211,7 @@ def test_certificate_json_is_conditional_and_never_outlives_a_change(world: Worl
     assert first.headers["content-type"] == "application/json"
     assert first.headers["content-length"] == str(len(first.content))
     assert first.headers["x-content-type-options"] == "nosniff"  # the app's security headers
-    repeated = world.client.get(f"/api/v1/certificates/{code}")  # the answer encoded once
+    repeated = world.client.get(f"/api/v1/certificates/{code}")  # the kept answer, unchanged
     assert (repeated.content, repeated.headers) == (first.content, first.headers)
     again = world.client.get(f"/api/v1/certificates/{code}", headers={"if-none-match": etag})
     assert again.status_code == 304 and again.content == b""

@@ -5,7 +5,7 @@ Run ``python -m bench.serve_bench [--sizes 10000,100000,1000000] [--db sqlite|po
 [--workers 2] [--duration 10] [--servers 1,2] [--quick]``. For each size in turn it
 
 1. grows one registry to that many certificates through the services' bulk use case
-   (``RegistryService.certify_batch``: the same rules, rows, credentials and log entries
+   (``CertificationService.certify_batch``: the same rules, rows, credentials and log entries
    as submitting and deciding one by one, one transaction and one checkpoint per batch),
    and reports that rate;
 2. measures issuance one by one as the API does it (submit, then decide: two
@@ -49,14 +49,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from registry.bootstrap import initialise
+from registry.bootstrap import Services, initialise
+from registry.certification.schemas import AssessmentCreate, DecisionCreate, OrganisationCreate
 from registry.config import Settings
 from registry.demo import Cast, demo_findings, setup_cast
 from registry.demo_data import BODIES, SCHEMES
 from registry.domain.codes import new_code
-from registry.services.auth import Actor
-from registry.services.registry import RegistryService
-from registry.services.schemas import AssessmentCreate, DecisionCreate, OrganisationCreate
+from registry.identity.auth import Actor
 
 POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 BATCH = 500
@@ -142,7 +141,7 @@ class Registry:
 
     settings: Settings
     env: dict[str, str]
-    service: RegistryService
+    service: Services
     cast: Cast
     codes: list[str]
     names: list[str]
@@ -208,7 +207,7 @@ def certify(registry: Registry, count: int, batch: int) -> float:
     done = 0
     while done < count:
         items = [_assessment(registry) for _ in range(min(batch, count - done))]
-        codes = registry.service.certify_batch(auditor, admin, items, "all criteria met")
+        codes = registry.service.certification.certify_batch(auditor, admin, items, "all criteria met")
         _remember(registry, items, codes)
         done += len(items)
     return count / (time.perf_counter() - started)
@@ -220,8 +219,8 @@ def certify_one_by_one(registry: Registry, count: int) -> float:
     started = time.perf_counter()
     for _ in range(count):
         item = _assessment(registry)
-        submitted = registry.service.submit_assessment(auditor, item)
-        decided = registry.service.decide(
+        submitted = registry.service.certification.submit_assessment(auditor, item)
+        decided = registry.service.certification.decide(
             admin,
             submitted.id,
             DecisionCreate(outcome="certify", reason="all criteria met"),
@@ -408,7 +407,7 @@ def _tile_index(index: int) -> str:
 
 
 def _log_size(registry: Registry) -> int:
-    note = registry.service.log_checkpoint()
+    note = registry.service.transparency.log_checkpoint()
     return int(note.split("\n")[1])
 
 
@@ -611,7 +610,7 @@ def run(options: Options) -> None:
             )
         if options.db == "postgresql" and len(options.servers) > 1:
             scaling(registry, options, folder, rng)
-        registry.service.db.dispose()
+        registry.service.uow.db.dispose()
 
 
 def parse_options(argv: Sequence[str] | None = None) -> Options:

@@ -55,7 +55,6 @@ from pymerkle import InmemoryTree  # type: ignore[import-untyped]
 
 from registry.db.database import Database
 from registry.db.migrate import upgrade
-from registry.services import journal
 from registry.tlog import (
     Ed25519NoteSigner,
     Hash,
@@ -66,6 +65,7 @@ from registry.tlog import (
     root,
     verify_inclusion,
 )
+from registry.transparency import journal
 
 FULL_SIZES = (10_000, 100_000, 1_000_000)
 QUICK_SIZES = (1_000, 10_000)
@@ -267,7 +267,7 @@ class Subject(Protocol):
 
 
 class StoreProver:
-    """Our proofs over any hash store, as ``registry.services.log_views`` builds them."""
+    """Our proofs over any hash store, as ``registry.transparency.queries`` builds them."""
 
     def __init__(self, make_store: Callable[[], journal.DbHashStore | MemoryHashStore]) -> None:
         self.make_store = make_store

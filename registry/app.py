@@ -1,9 +1,6 @@
-"""The composition root: ``create_app(settings)`` wires storage, keys, services and the edge.
-
-The only mapping from the error family to HTTP lives here: every error under ``/api/``
-(and the framework's own 404, 405, 413, 415 and validation errors) becomes an RFC 9457
-``application/problem+json`` document whose ``detail`` says what is wrong.
-"""
+"""The composition root: ``create_app(settings)`` wires storage, keys, every feature's
+service, routes and pages, and the edge (problem documents in ``edge/problems.py``,
+security headers here)."""
 
 from __future__ import annotations
 
@@ -13,62 +10,42 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 import anyio.to_thread
-from litestar import Litestar, MediaType, Request, Response, get
-from litestar.datastructures import State
-from litestar.di import Provide
-from litestar.exceptions import HTTPException, ValidationException
+from litestar import Litestar, MediaType, get
+from litestar.datastructures import CacheControlHeader, State
 from litestar.openapi import OpenAPIConfig
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.static_files import create_static_files_router
 from litestar.types import Message, Scope
-from sqlalchemy.exc import IntegrityError
 
-from registry.api.assessments import AssessmentController
-from registry.api.bodies import BodyController, PeopleController
-from registry.api.certificates import CertificateController
-from registry.api.deps import provide_actor, provide_registry
-from registry.api.holders import (
-    BodyForeignEmbedController,
-    HolderController,
-    MisuseReportController,
-)
-from registry.api.schemes import SchemeController
-from registry.api.transparency import LogApiController, LogFilesController
+from registry.bodies.api import BodyController, PeopleController
+from registry.bodies.pages import body
+from registry.bootstrap import Services
+from registry.certificates.api import CertificateController
+from registry.certificates.badges import badge
+from registry.certificates.pages import certificate
+from registry.certification.api import AssessmentController
+from registry.clock import Clock, system_clock
 from registry.config import Settings
 from registry.db import change_feed
 from registry.db.database import Database
-from registry.errors import ErrorKind, RegistryError
-from registry.services.clock import Clock, system_clock
-from registry.services.keys import KeyRing
-from registry.services.registry import RegistryService
-from registry.services.webhook_delivery import WebhookDispatcher
-from registry.web import web_handlers
-
-PROBLEM_JSON = "application/problem+json"
-PROBLEM_BASE = (
-    "https://trust-label-registry.example/problems/"  # stable identifiers, documented in the README
+from registry.edge.deps import dependencies
+from registry.edge.problems import exception_handlers, require_json_body
+from registry.edge.templating import STATIC_DIR
+from registry.misuse.api import (
+    BodyForeignEmbedController,
+    HolderForeignEmbedController,
+    MisuseReportController,
 )
+from registry.misuse.pages import report
+from registry.schemes.api import SchemeController
+from registry.schemes.pages import scheme
+from registry.search.pages import home
+from registry.transparency.api import LogApiController, LogFilesController
+from registry.transparency.keys import KeyRing
+from registry.transparency.pages import log as log_page
+from registry.transparency.service import TransparencyService
+from registry.webhooks.api import HolderWebhookController
+from registry.webhooks.delivery import WebhookDispatcher
 
-STATUS_OF_KIND = {
-    ErrorKind.INVALID: 400,
-    ErrorKind.UNAUTHENTICATED: 401,
-    ErrorKind.FORBIDDEN: 403,
-    ErrorKind.NOT_FOUND: 404,
-    ErrorKind.CONFLICT: 409,
-    ErrorKind.RULE: 422,
-}
-TITLES = {
-    400: "Bad request",
-    401: "Unauthenticated",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Request body too large",
-    415: "Unsupported media type",
-    422: "Rule violated",
-    429: "Too many requests",
-    500: "Internal server error",
-}
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "strict-origin-when-cross-origin",
@@ -83,97 +60,6 @@ log = logging.getLogger("registry")
 FOREIGN_EMBED_FLUSH_SECONDS: Final = 5.0  # badge showings on foreign domains, written in batches
 
 
-def problem(
-    status: int, detail: str, rule: str, *, instance: str | None = None, **extra: Any
-) -> Response[dict[str, Any]]:
-    body: dict[str, Any] = {
-        "type": PROBLEM_BASE + rule,
-        "title": TITLES.get(status, "Error"),
-        "status": status,
-        "detail": detail,
-    }
-    if instance:
-        body["instance"] = instance
-    body.update(extra)
-    headers = {"www-authenticate": 'Bearer realm="registry"'} if status == 401 else None
-    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
-
-
-def registry_error_handler(
-    request: Request[Any, Any, Any], exc: RegistryError
-) -> Response[dict[str, Any]]:
-    return problem(STATUS_OF_KIND[exc.kind], exc.detail, exc.rule, instance=request.url.path)
-
-
-def http_error_handler(
-    request: Request[Any, Any, Any], exc: HTTPException
-) -> Response[dict[str, Any]]:
-    status = exc.status_code
-    detail = exc.detail or TITLES.get(status, "Error")
-    extra: dict[str, Any] = {}
-    if isinstance(exc, ValidationException):
-        rule = "invalid-input"
-        if exc.extra:
-            extra["errors"] = exc.extra
-            messages = "; ".join(
-                f"{e.get('key') or 'body'}: {e.get('message')}"
-                for e in exc.extra
-                if isinstance(e, dict)
-            )
-            detail = f"{detail}: {messages}" if messages else detail
-    else:
-        rule = {
-            400: "invalid-input",
-            404: "not-found",
-            405: "method-not-allowed",
-            413: "body-too-large",
-            415: "unsupported-media-type",
-            429: "rate-limited",
-        }.get(status, "http-error")
-        if status == 413:
-            limit = request.app.state.settings.max_body_bytes
-            detail = f"the request body is larger than the limit of {limit} bytes"
-        if status == 404 and detail == "Not Found":
-            detail = f"nothing is published at {request.url.path}"
-        if status == 405:
-            detail = f"{request.method} is not allowed on {request.url.path}"
-    response = problem(status, detail, rule, instance=request.url.path, **extra)
-    if exc.headers:
-        response.headers.update(exc.headers)
-    return response
-
-
-def integrity_handler(
-    request: Request[Any, Any, Any], _exc: IntegrityError
-) -> Response[dict[str, Any]]:
-    """A unique constraint caught a change made at the same time by someone else."""
-    return problem(
-        409,
-        "the change conflicts with another one made at the same time; reload and retry",
-        "conflict",
-        instance=request.url.path,
-    )
-
-
-def recursion_handler(
-    request: Request[Any, Any, Any], _exc: RecursionError
-) -> Response[dict[str, Any]]:
-    return problem(
-        400, "the JSON body is nested too deeply", "invalid-input", instance=request.url.path
-    )
-
-
-def internal_error_handler(
-    request: Request[Any, Any, Any], exc: Exception
-) -> Response[dict[str, Any]]:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem(
-        HTTP_500_INTERNAL_SERVER_ERROR,
-        "the registry failed to answer; the error was logged",
-        "internal-error",
-    )
-
-
 @get("/healthz", operation_id="Health", include_in_schema=True, media_type=MediaType.TEXT)
 async def healthz() -> str:
     """Liveness: the process answers. A constant answer through the same middleware as
@@ -182,9 +68,9 @@ async def healthz() -> str:
 
 
 @get("/.well-known/jwks.json", operation_id="Jwks", sync_to_thread=True)
-def jwks(registry: RegistryService) -> dict[str, Any]:
+def jwks(transparency: TransparencyService) -> dict[str, Any]:
     """Every credential key the registry ever used, with its status."""
-    return registry.jwks()
+    return transparency.jwks()
 
 
 async def security_headers(message: Message, _scope: Scope) -> None:
@@ -203,27 +89,27 @@ async def security_headers(message: Message, _scope: Scope) -> None:
     message["headers"] = headers
 
 
-JSON_TYPES = ("application/json", "application/merge-patch+json")
+STATIC_MAX_AGE: Final = 3600  # assets are linked with ?v=<digest>, so a change shows at once
 
 
-async def require_json_body(request: Request[Any, Any, Any]) -> Response[dict[str, Any]] | None:
-    """An API write with a body must say it is JSON: anything else is a 415, not a guess.
-    Async, because Litestar runs a sync hook in a worker thread: for every request."""
-    if request.method not in ("POST", "PUT", "PATCH") or not request.url.path.startswith("/api/"):
-        return None
-    length = request.headers.get("content-length")
-    if length == "0" or (length is None and "transfer-encoding" not in request.headers):
-        return None
-    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if media_type in JSON_TYPES or media_type.endswith("+json"):
-        return None
-    shown = media_type or "none"
-    return problem(
-        415,
-        f"the request body must be application/json; got content type {shown}",
-        "unsupported-media-type",
-        instance=request.url.path,
-    )
+def web_handlers() -> list[Any]:
+    """The route handlers and routers of the public pages, for ``Litestar(route_handlers=...)``."""
+    return [
+        home,
+        certificate,
+        scheme,
+        body,
+        log_page,
+        badge,
+        report,
+        create_static_files_router(
+            path="/static",
+            directories=[STATIC_DIR],
+            name="web:static",
+            cache_control=CacheControlHeader(public=True, max_age=STATIC_MAX_AGE),
+            include_in_schema=False,
+        ),
+    ]
 
 
 def _periodic(
@@ -261,16 +147,16 @@ def create_app(
 ) -> Litestar:
     """The registry as an ASGI app; everything it needs is built from ``settings``."""
     db = Database(settings.database_url)
-    service = RegistryService(settings, db, keyring or KeyRing.from_settings(settings), clock)
+    service = Services.build(settings, db, keyring or KeyRing.from_settings(settings), clock)
     # Several servers may sweep at once: the sweep locks the rows it expires and skips
     # those another process holds, so each expiry is recorded once.
     start_sweeper, stop_sweeper = _periodic(
-        "expiry sweep", settings.sweep_interval_seconds, lambda: len(service.expire_due())
+        "expiry sweep", settings.sweep_interval_seconds, lambda: len(service.certificates.expire_due())
     )
     feed: list[Callable[[], None]] = []
 
     async def start_feed() -> None:
-        feed.append(change_feed.listen(settings.database_url, service.changes.bump))
+        feed.append(change_feed.listen(settings.database_url, service.uow.changes.bump))
 
     async def stop_feed() -> None:
         for stop in feed:
@@ -279,11 +165,11 @@ def create_app(
     start_tally, stop_tally = _periodic(
         "foreign badge counts",
         FOREIGN_EMBED_FLUSH_SECONDS,
-        service.flush_foreign_badges,
+        service.misuse.flush_foreign_badges,
         at_stop=True,
     )
     start_webhooks, stop_webhooks = WebhookDispatcher(
-        service, service.webhook_policy(), clock, timeout=settings.webhook_timeout_seconds
+        service.webhooks, service.webhooks.webhook_policy(), clock, timeout=settings.webhook_timeout_seconds
     ).hooks(settings.webhook_poll_seconds)
     return Litestar(
         route_handlers=[
@@ -296,27 +182,19 @@ def create_app(
             CertificateController,
             LogFilesController,
             LogApiController,
-            HolderController,
+            HolderWebhookController,
+            HolderForeignEmbedController,
             BodyForeignEmbedController,
             MisuseReportController,
             *web_handlers(),
         ],
-        dependencies={
-            "registry": Provide(provide_registry, sync_to_thread=False),
-            "actor": Provide(provide_actor, sync_to_thread=True),
-        },
-        exception_handlers={
-            RegistryError: registry_error_handler,
-            HTTPException: http_error_handler,
-            RecursionError: recursion_handler,
-            IntegrityError: integrity_handler,
-            Exception: internal_error_handler,
-        },
+        dependencies=dependencies(),
+        exception_handlers=exception_handlers(),
         before_request=require_json_body,
         before_send=[security_headers],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Trust-label registry", version="1", path="/schema"),
-        state=State({"registry": service, "settings": settings}),
+        state=State({"services": service, "settings": settings}),
         on_startup=[start_feed, start_sweeper, start_webhooks, start_tally],
         on_shutdown=[stop_webhooks, stop_sweeper, stop_tally, stop_feed, db.dispose],
         debug=False,

@@ -1,25 +1,88 @@
-"""Bringing a registry up: schema, keys, and the service the command line uses."""
+"""Bringing a registry up: schema, keys, and the feature services one process runs.
+
+``Services`` is the composition: each feature's service built once over one unit of work
+and one set of caches. Handlers are given the one service they need (Litestar's
+dependency injection; the hot raw-ASGI reads take it from the app's state); the command
+line picks the one it calls.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from registry.bodies.service import BodyService
+from registry.certificates.service import CertificateService
+from registry.certification.service import CertificationService
+from registry.clock import Clock, system_clock
 from registry.config import Settings
 from registry.db.database import Database
 from registry.db.migrate import upgrade
-from registry.services.clock import Clock, system_clock
-from registry.services.keys import KeyRing
-from registry.services.registry import RegistryService
+from registry.edge.caches import Caches
+from registry.edge.changes import ChangeSignal
+from registry.identity.service import IdentityService
+from registry.misuse.service import MisuseService
+from registry.schemes.service import SchemeService
+from registry.search.service import Search
+from registry.transparency.keys import KeyRing
+from registry.transparency.service import TransparencyService
+from registry.transparency.unit_of_work import UnitOfWork
+from registry.webhooks.service import WebhookService
 
 
-def open_registry(settings: Settings, clock: Clock = system_clock) -> RegistryService:
+@dataclass(frozen=True)
+class Services:
+    """Every feature's service of one process, sharing its storage, clock and caches."""
+
+    uow: UnitOfWork
+    caches: Caches
+    identity: IdentityService
+    schemes: SchemeService
+    bodies: BodyService
+    certification: CertificationService
+    certificates: CertificateService
+    transparency: TransparencyService
+    webhooks: WebhookService
+    misuse: MisuseService
+    search: Search
+
+    @classmethod
+    def build(
+        cls,
+        settings: Settings,
+        db: Database,
+        keyring: KeyRing,
+        clock: Clock = system_clock,
+        changes: ChangeSignal | None = None,
+    ) -> Services:
+        uow = UnitOfWork(settings, db, keyring, clock, changes or ChangeSignal(settings.change_path))
+        caches = Caches(
+            uow.changes, clock, entries=settings.cache_entries, seconds=settings.cache_seconds
+        )
+        return cls(
+            uow=uow,
+            caches=caches,
+            identity=IdentityService(uow),
+            schemes=SchemeService(uow, caches),
+            bodies=BodyService(uow, caches),
+            certification=CertificationService(uow),
+            certificates=CertificateService(uow, caches),
+            transparency=TransparencyService(uow, caches),
+            webhooks=WebhookService(uow),
+            misuse=MisuseService(uow),
+            search=Search(db, clock),
+        )
+
+
+def open_registry(settings: Settings, clock: Clock = system_clock) -> Services:
     """The registry's services over an existing database."""
-    return RegistryService(
+    return Services.build(
         settings, Database(settings.database_url), KeyRing.from_settings(settings), clock
     )
 
 
-def initialise(settings: Settings, clock: Clock = system_clock) -> RegistryService:
+def initialise(settings: Settings, clock: Clock = system_clock) -> Services:
     """Apply migrations and make the credential key when there is none. Idempotent."""
     upgrade(settings.database_url)
-    service = open_registry(settings, clock)
-    service.ensure_keys()
-    return service
+    services = open_registry(settings, clock)
+    services.transparency.ensure_keys()
+    return services

@@ -11,15 +11,15 @@ from datetime import datetime
 from pathlib import Path
 
 from registry.bootstrap import initialise, open_registry
+from registry.clock import system_clock
 from registry.config import Settings
 from registry.errors import RegistryError
-from registry.services.clock import system_clock
 from registry.signing import parse_jwks, parse_time, verify_credential
 
 
 def _init(settings: Settings, _args: argparse.Namespace) -> int:
     service = initialise(settings)
-    kid = service.ensure_keys()
+    kid = service.transparency.ensure_keys()
     print(f"registry ready at {settings.database_url}; credential key {kid}")
     return 0
 
@@ -58,25 +58,25 @@ def _token_create(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    issued = initialise(settings).create_staff_token(args.name, args.label)
+    issued = initialise(settings).identity.create_staff_token(args.name, args.label)
     print(issued.token)
     return 0
 
 
 def _keys_rotate(settings: Settings, _args: argparse.Namespace) -> int:
-    kid = initialise(settings).rotate_keys()
+    kid = initialise(settings).transparency.rotate_keys()
     print(f"new credential key {kid} is active; the previous key is retired and stays published")
     return 0
 
 
 def _keys_compromised(settings: Settings, args: argparse.Namespace) -> int:
-    open_registry(settings).mark_compromised(args.kid, parse_time(args.since))
+    open_registry(settings).transparency.mark_compromised(args.kid, parse_time(args.since))
     print(f"key {args.kid} is marked compromised since {args.since}")
     return 0
 
 
 def _expire(settings: Settings, _args: argparse.Namespace) -> int:
-    codes = open_registry(settings).expire_due()
+    codes = open_registry(settings).certificates.expire_due()
     print(f"{len(codes)} certificate(s) recorded as expired")
     return 0
 

@@ -13,25 +13,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from registry.demo_data import BODIES, ORGANISATIONS, SCHEMES, STORIES, DemoScheme, DemoStory
-from registry.domain.status import Transition
-from registry.errors import NotFoundError
-from registry.services.auth import Actor
-from registry.services.clock import Clock
-from registry.services.registry import RegistryService
-from registry.services.schemas import (
-    AccreditationCreate,
-    AffiliationCreate,
+from registry.bodies.schemas import AccreditationCreate, AffiliationCreate, BodyCreate, PersonCreate
+from registry.bootstrap import Services
+from registry.certification.schemas import (
     AssessmentCreate,
-    BodyCreate,
-    CriterionCreate,
     DecisionCreate,
     FindingCreate,
     OrganisationCreate,
-    PersonCreate,
-    SchemeCreate,
-    SchemeVersionCreate,
 )
+from registry.clock import Clock
+from registry.demo_data import BODIES, ORGANISATIONS, SCHEMES, STORIES, DemoScheme, DemoStory
+from registry.domain.status import Transition
+from registry.errors import NotFoundError
+from registry.identity.auth import Actor
+from registry.schemes.schemas import CriterionCreate, SchemeCreate, SchemeVersionCreate
 
 DAY = timedelta(days=1)
 MONTH = timedelta(days=30)
@@ -62,15 +57,15 @@ class _Step:
     run: Callable[[], None]
 
 
-def run_demo(service: RegistryService, real_clock: Clock) -> str:
+def run_demo(service: Services, real_clock: Clock) -> str:
     """Fill the registry with the demo; returns a one-line summary."""
     try:
-        service.scheme(SCHEMES[0].slug)
+        service.schemes.scheme(SCHEMES[0].slug)
         return "the demo data is already in this registry; nothing was changed"
     except NotFoundError:
         pass
     clock = SimulatedClock(real_clock)
-    service.clock = clock
+    service.uow.clock = clock
     try:
         now = real_clock()
         start = now - MONTH * (max(s.months_ago for s in STORIES) + 2)
@@ -83,19 +78,19 @@ def run_demo(service: RegistryService, real_clock: Clock) -> str:
             clock.now = step.at
             step.run()
         clock.now = now
-        expired = service.expire_due()
+        expired = service.certificates.expire_due()
     finally:
-        service.clock = real_clock
+        service.uow.clock = real_clock
     return f"demo registry ready: {len(STORIES)} certificates, {len(expired)} expired by the sweep"
 
 
-def setup_cast(service: RegistryService, start: datetime) -> Cast:
-    staff_token = service.create_staff_token("Demo staff", "demo")
-    staff = service.authenticate(staff_token.token)
+def setup_cast(service: Services, start: datetime) -> Cast:
+    staff_token = service.identity.create_staff_token("Demo staff", "demo")
+    staff = service.identity.authenticate(staff_token.token)
     for scheme in SCHEMES:
-        service.create_scheme(staff, _scheme_create(scheme))
+        service.schemes.create_scheme(staff, _scheme_create(scheme))
         for criteria in scheme.versions:
-            service.publish_version(
+            service.schemes.publish_version(
                 staff,
                 scheme.slug,
                 SchemeVersionCreate(
@@ -117,11 +112,11 @@ def setup_cast(service: RegistryService, start: datetime) -> Cast:
     admins: dict[str, list[Actor]] = {}
     auditors: dict[str, list[tuple[Actor, tuple[str, ...]]]] = {}
     for body in BODIES:
-        service.register_body(
+        service.bodies.register_body(
             staff,
             BodyCreate(slug=body.slug, name=body.name, country=body.country, website=body.website),
         )
-        service.add_accreditation(
+        service.bodies.add_accreditation(
             staff,
             body.slug,
             AccreditationCreate(
@@ -135,23 +130,23 @@ def setup_cast(service: RegistryService, start: datetime) -> Cast:
         admins[body.slug] = []
         for name in body.admins:
             if not admins[body.slug]:
-                person = service.add_person(
+                person = service.bodies.add_person(
                     staff, body.slug, PersonCreate(name=name, role="body_admin")
                 )
-                token = service.issue_token(staff, person.id, "demo")
+                token = service.identity.issue_token(staff, person.id, "demo")
             else:
-                person = service.add_person(
+                person = service.bodies.add_person(
                     admins[body.slug][0], body.slug, PersonCreate(name=name, role="body_admin")
                 )
-                token = service.issue_token(admins[body.slug][0], person.id, "demo")
-            admins[body.slug].append(service.authenticate(token.token))
+                token = service.identity.issue_token(admins[body.slug][0], person.id, "demo")
+            admins[body.slug].append(service.identity.authenticate(token.token))
         auditors[body.slug] = []
         for name, affiliations in body.auditors:
-            person = service.add_person(
+            person = service.bodies.add_person(
                 admins[body.slug][0], body.slug, _auditor_create(name, affiliations)
             )
-            token = service.issue_token(admins[body.slug][0], person.id, "demo")
-            auditors[body.slug].append((service.authenticate(token.token), affiliations))
+            token = service.identity.issue_token(admins[body.slug][0], person.id, "demo")
+            auditors[body.slug].append((service.identity.authenticate(token.token), affiliations))
     return Cast(staff=staff, admins=admins, auditors=auditors)
 
 
@@ -185,7 +180,7 @@ def _scheme_create(scheme: DemoScheme) -> SchemeCreate:
 
 
 def _story_steps(
-    service: RegistryService, cast: Cast, story: DemoStory, now: datetime, order: int
+    service: Services, cast: Cast, story: DemoStory, now: datetime, order: int
 ) -> list[_Step]:
     """The timed steps of one story; each runs through the services as a person would."""
     organisation = next(o for o in ORGANISATIONS if o.kvk == story.organisation_kvk)
@@ -205,7 +200,7 @@ def _story_steps(
 
     def audit(kind: str, version: int) -> Callable[[], None]:
         def run() -> None:
-            today = service.clock().date()
+            today = service.uow.clock().date()
             data = AssessmentCreate(
                 type=kind,  # type: ignore[arg-type]
                 scheme=scheme.slug,
@@ -222,8 +217,8 @@ def _story_steps(
                 domains=list(organisation.domains),
                 findings=demo_findings(scheme, version, organisation.kvk + kind + str(today)),
             )
-            submitted = service.submit_assessment(auditor, data)
-            decision = service.decide(
+            submitted = service.certification.submit_assessment(auditor, data)
+            decision = service.certification.decide(
                 admin, submitted.id, DecisionCreate(outcome="certify", reason="all criteria met")
             )
             if decision.certificate:
@@ -233,7 +228,7 @@ def _story_steps(
 
     def status(transition: Transition, reason: str) -> Callable[[], None]:
         def run() -> None:
-            service.change_status(admin, state["code"], transition, reason)
+            service.certificates.change_status(admin, state["code"], transition, reason)
 
         return run
 
@@ -254,9 +249,9 @@ def _story_steps(
     return steps
 
 
-def _current_version(service: RegistryService, state: dict[str, str], latest: int) -> int:
+def _current_version(service: Services, state: dict[str, str], latest: int) -> int:
     code = state.get("code")
-    return service.certificate(code).scheme_version if code else latest
+    return service.certificates.certificate(code).scheme_version if code else latest
 
 
 def demo_findings(scheme: DemoScheme, version: int, seed: str) -> list[FindingCreate]:

@@ -10,6 +10,9 @@ affiliation to the organisation being audited.
 
 Times are relative: a story's ``months_ago`` says when its initial audit took place, so
 that some certificates have expired by the time the demo runs.
+
+Long because it is data (the demo's fictional schemes, bodies and organisations), not
+logic.
 """
 
 from __future__ import annotations

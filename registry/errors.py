@@ -2,8 +2,8 @@
 
 Every error that a person may see derives from :class:`RegistryError`; its ``detail``
 is safe to show to anyone (it never carries key material or internals). The one mapping
-to HTTP lives at the web edge (``registry.app``), which turns ``kind`` into a status and
-``rule`` into the problem type.
+to HTTP lives at the web edge (``registry.edge.problems``), which turns ``kind`` into a
+status and ``rule`` into the problem type.
 
     RegistryError
     ├── InvalidInputError        400  malformed or inconsistent input
@@ -11,7 +11,8 @@ to HTTP lives at the web edge (``registry.app``), which turns ``kind`` into a st
     ├── PermissionDeniedError    403  the token's role or party may not do this
     ├── NotFoundError            404
     ├── ConflictError            409  the state forbids it (immutable, final status, ...)
-    └── RuleViolationError       422  a domain rule refused the request; ``rule`` names it
+    ├── RuleViolationError       422  a domain rule refused the request; ``rule`` names it
+    └── RateLimitedError         429  too many requests from one client (``Retry-After``)
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class ErrorKind(enum.Enum):
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
     RULE = "rule"
+    RATE_LIMITED = "rate_limited"
 
 
 class RegistryError(Exception):
@@ -43,6 +45,10 @@ class RegistryError(Exception):
 
     def __str__(self) -> str:
         return self.detail
+
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries beside the problem document (none by default)."""
+        return {}
 
 
 class InvalidInputError(RegistryError):
@@ -75,3 +81,17 @@ class RuleViolationError(RegistryError):
 
     kind = ErrorKind.RULE
     rule = "rule-violation"
+
+
+class RateLimitedError(RegistryError):
+    """Too many requests from one client: 429, with ``Retry-After`` in seconds."""
+
+    kind = ErrorKind.RATE_LIMITED
+    rule = "rate-limited"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}

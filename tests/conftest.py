@@ -16,10 +16,9 @@ import sqlalchemy as sa
 from litestar.testing import TestClient
 
 from registry.app import create_app
-from registry.bootstrap import initialise
+from registry.bootstrap import Services, initialise
 from registry.config import Settings
 from registry.db.migrate import upgrade
-from registry.services.registry import RegistryService
 from tests.support.env import TEST_KDF_ROUNDS, FakeClock, registry_env
 from tests.support.pg import scratch_database
 from tests.support.world import World, build_world
@@ -87,24 +86,24 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def service(settings: Settings, clock: FakeClock) -> RegistryService:
+def service(settings: Settings, clock: FakeClock) -> Services:
     """The registry's use cases over the test's database, keys and clock."""
     return initialise(settings, clock)
 
 
 @pytest.fixture
 def client(
-    settings: Settings, clock: FakeClock, service: RegistryService
+    settings: Settings, clock: FakeClock, service: Services
 ) -> Iterator[TestClient[Any]]:
     """The whole application over HTTP, in process."""
-    app = create_app(settings, clock=clock, keyring=service.keyring)
+    app = create_app(settings, clock=clock, keyring=service.uow.keyring)
     with TestClient(app) as test_client:
         yield test_client
 
 
 @pytest.fixture
-def staff_token(service: RegistryService) -> str:
-    return service.create_staff_token("Sam Staff").token
+def staff_token(service: Services) -> str:
+    return service.identity.create_staff_token("Sam Staff").token
 
 
 @pytest.fixture

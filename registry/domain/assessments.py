@@ -114,12 +114,3 @@ def check_certifiable(results: Mapping[str, str]) -> None:
             f"a major nonconformity blocks certification: {', '.join(majors)}",
             rule="major-nonconformity",
         )
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    next_month = date(year + (month == 12), month % 12 + 1, 1)
-    last_day = (next_month - timedelta(days=1)).day
-    return date(year, month, min(day.day, last_day))

@@ -72,6 +72,12 @@ def effective_status(
     return stored
 
 
+def blocks_changes(effective: CertificateStatus) -> bool:
+    """Withdrawn blocks changes: a withdrawn certificate's history ends with the
+    withdrawal, so no audit continues it, no surveillance is recorded and its scope stays."""
+    return CertificateStatus(effective) is CertificateStatus.WITHDRAWN
+
+
 def apply_transition(effective: CertificateStatus, transition: Transition) -> CertificateStatus:
     """The status after the transition, from the status a reader sees now.
 

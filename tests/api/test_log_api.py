@@ -20,9 +20,8 @@ import rfc8785
 from litestar.testing import TestClient
 from pymerkle import InmemoryTree
 
+from registry.bootstrap import Services
 from registry.domain.codes import check_char
-from registry.services import events
-from registry.services.registry import RegistryService
 from registry.tlog import (
     Checkpoint,
     Hash,
@@ -43,6 +42,7 @@ from registry.tlog import (
     verify_proof_bundle,
 )
 from registry.tlog.encoding import b64encode
+from registry.transparency import events
 from tests.support.env import FakeClock
 from tests.support.go import go_env, run_go
 from tests.support.world import World
@@ -228,7 +228,7 @@ def test_a_change_whose_entry_cannot_be_appended_does_not_happen(
     before, note = checkpoint(client)
     history = client.get(f"/api/v1/certificates/{code}").json()["history"]
 
-    monkeypatch.setattr("registry.services.journal.MAX_ENTRY_BYTES", 64)
+    monkeypatch.setattr("registry.transparency.journal.MAX_ENTRY_BYTES", 64)
     refused = world.post(f"/api/v1/certificates/{code}/suspend", world.admin, {"reason": "late"})
     assert "64" in problem(refused, 400)["detail"]
 
@@ -249,7 +249,7 @@ def test_a_change_whose_entry_cannot_be_appended_does_not_happen(
 
 
 def test_a_checkpoint_is_signed_after_every_write_and_extends_the_last(
-    world: World, service: RegistryService, staff_token: str
+    world: World, service: Services, staff_token: str
 ) -> None:
     client = world.client
     head, _ = checkpoint(client)
@@ -281,7 +281,7 @@ def test_a_checkpoint_is_signed_after_every_write_and_extends_the_last(
             ),
             ["scheme.published"],
         ),
-        (service.rotate_keys, ["key.retired", "key.added"]),  # one write, two entries
+        (service.transparency.rotate_keys, ["key.retired", "key.added"]),  # one write, two entries
         (status("withdraw"), ["certificate.withdrawn"]),
     ]
     for action, expected in steps:
@@ -381,7 +381,7 @@ def test_bad_proof_and_entry_parameters_are_problems(world: World) -> None:
 
 
 def test_tiles_and_entry_bundles_match_the_entries(
-    world: World, service: RegistryService, clock: FakeClock
+    world: World, service: Services, clock: FakeClock
 ) -> None:
     busy(world)
     client = world.client
@@ -421,12 +421,12 @@ def test_tiles_and_entry_bundles_match_the_entries(
         problem(client.get(f"/log/tile/{malformed}"), 400, 404)
 
     # Past one full tile: full tiles are immutable and the set checks against the root.
-    with service.db.write() as session:
+    with service.uow.db.write() as session:
         for i in range(300 - size):
             events.record(
                 session, events.RegistryEvent(type="test.filler", at=clock.now, data={"n": i})
             )
-    service.sign_checkpoint()
+    service.transparency.sign_checkpoint()
     head, _ = checkpoint(client)
     log = entries(client)
     assert head.size == len(log) == 300

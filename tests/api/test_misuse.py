@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from registry.bootstrap import Services
 from registry.domain.codes import new_code
-from registry.services.misuse import MisuseReportCreate, RateLimitedError
-from registry.services.registry import RegistryService
+from registry.errors import RateLimitedError
+from registry.misuse.store import MisuseReportCreate
 from tests.support.env import FakeClock
 from tests.support.world import World, bearer
 
@@ -63,7 +64,7 @@ def holder_of(world: World, number: str, name: str) -> str:
 
 
 def test_a_report_reaches_staff_and_the_certificates_body_only(
-    world: World, service: RegistryService
+    world: World, service: Services
 ) -> None:
     code = world.certify()
     other = other_body_admin(world)
@@ -74,8 +75,8 @@ def test_a_report_reaches_staff_and_the_certificates_body_only(
     assert sent.status_code == 201, sent.text
     assert sent.json()["id"].startswith("mr_") and sent.json()["submitted_at"].endswith("Z")
     assert report(world, site="copycat.example", certificate=made_up).status_code == 201
-    assert service.record_foreign_embed(code, "https://www.nep-fietsen.example/")
-    assert service.record_foreign_embed(code, "nep-fietsen.example")
+    assert service.misuse.record_foreign_embed(code, "https://www.nep-fietsen.example/")
+    assert service.misuse.record_foreign_embed(code, "nep-fietsen.example")
 
     staff_view = listed(world, world.staff)
     assert [r["domain"] for r in staff_view] == ["copycat.example", "nep-fietsen.example"]
@@ -154,7 +155,7 @@ def test_invalid_reports_say_what_is_wrong(
 
 
 def test_a_client_is_rate_limited_by_the_database(
-    world: World, service: RegistryService, clock: FakeClock
+    world: World, service: Services, clock: FakeClock
 ) -> None:
     clock.advance(minutes=20)  # 12:20: the hour's window ends in 40 minutes
     for _ in range(5):
@@ -165,29 +166,29 @@ def test_a_client_is_rate_limited_by_the_database(
     # A refused request is not stored, and another client is not affected.
     assert len(listed(world, world.staff)) == 5
     data = MisuseReportCreate(site="fietsen.example", seen="label")
-    assert service.submit_misuse_report(data, "203.0.113.9").id
+    assert service.misuse.submit_misuse_report(data, "203.0.113.9").id
     with pytest.raises(RateLimitedError):
-        service.submit_misuse_report(data, "testclient")
+        service.misuse.submit_misuse_report(data, "testclient")
     # IPv6 clients are counted by their /64.
     for host in range(5):
-        service.submit_misuse_report(data, f"2001:db8:1:2::{host + 1}")
+        service.misuse.submit_misuse_report(data, f"2001:db8:1:2::{host + 1}")
     with pytest.raises(RateLimitedError):
-        service.submit_misuse_report(data, "2001:db8:1:2:ffff::1")
+        service.misuse.submit_misuse_report(data, "2001:db8:1:2:ffff::1")
 
     clock.advance(minutes=40)
     assert report(world).status_code == 201
 
 
 def test_no_client_address_is_stored(
-    world: World, service: RegistryService, clock: FakeClock
+    world: World, service: Services, clock: FakeClock
 ) -> None:
     data = MisuseReportCreate(site="fietsen.example", seen="label", contact_email="x@example.com")
-    service.submit_misuse_report(data, "203.0.113.77")
-    service.submit_misuse_report(data, "2001:db8:77::5")
+    service.misuse.submit_misuse_report(data, "203.0.113.77")
+    service.misuse.submit_misuse_report(data, "2001:db8:77::5")
     clock.advance(days=1)
-    service.submit_misuse_report(data, "203.0.113.77")
+    service.misuse.submit_misuse_report(data, "203.0.113.77")
 
-    with service.db.engine.connect() as connection:
+    with service.uow.db.engine.connect() as connection:
         dump = {
             table: [tuple(row) for row in connection.execute(sa.text(f"SELECT * FROM {table}"))]  # noqa: S608  (fixed names)
             for table in ("misuse_report", "client_rate", "client_salt")
@@ -205,7 +206,7 @@ def test_no_client_address_is_stored(
 
 
 def test_foreign_embeds_are_counted_per_domain_and_day(
-    world: World, service: RegistryService, clock: FakeClock
+    world: World, service: Services, clock: FakeClock
 ) -> None:
     code = world.certify()
     other_code = world.certify(
@@ -217,11 +218,11 @@ def test_foreign_embeds_are_counted_per_domain_and_day(
     other_body = other_body_admin(world)
 
     for host in ("https://copycat.example/page", "www.copycat.example", "other.example"):
-        assert service.record_foreign_embed(code, host)
+        assert service.misuse.record_foreign_embed(code, host)
     clock.advance(days=1)
-    assert service.record_foreign_embed(code, "copycat.example")
-    assert service.record_foreign_embed(other_code, "copycat.example")
-    assert not service.record_foreign_embed(new_code(), "copycat.example")
+    assert service.misuse.record_foreign_embed(code, "copycat.example")
+    assert service.misuse.record_foreign_embed(other_code, "copycat.example")
+    assert not service.misuse.record_foreign_embed(new_code(), "copycat.example")
 
     expected = [
         {"certificate": code, "domain": "copycat.example", "day": "2026-06-02", "count": 1},
@@ -266,6 +267,6 @@ def test_foreign_embeds_are_counted_per_domain_and_day(
         assert_problem(world.client.get(path, headers=bearer(token)), 403)
     assert_problem(world.client.get("/api/v1/bodies/keurcontrole/foreign-embeds"), 401)
 
-    with service.db.engine.connect() as connection:
+    with service.uow.db.engine.connect() as connection:
         columns = [c["name"] for c in sa.inspect(connection).get_columns("foreign_embed")]
     assert sorted(columns) == ["certificate_id", "count", "day", "domain"]

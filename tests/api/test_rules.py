@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from registry.bootstrap import Services
+from registry.certification.schemas import DecisionCreate
 from registry.domain.vocabulary import Role
 from registry.errors import RuleViolationError
-from registry.services.auth import Actor
-from registry.services.registry import RegistryService
-from registry.services.schemas import DecisionCreate
+from registry.identity.auth import Actor
 from tests.support.world import CRITERIA, World, bearer
 
 ASSESSMENTS = "/api/v1/assessments"
@@ -43,24 +43,24 @@ def assert_problem(response: Any, status: int, rule: str, *named: str) -> dict[s
 _TABLES: dict[str, list[sa.Table]] = {}  # by database URL: one test's, or the shared PostgreSQL one
 
 
-def snapshot(service: RegistryService) -> dict[str, list[str]]:
+def snapshot(service: Services) -> dict[str, list[str]]:
     """Every row of every table, so that a refused request can be shown to write nothing."""
-    with service.db.engine.connect() as connection:
-        if service.db.url not in _TABLES:
+    with service.uow.db.engine.connect() as connection:
+        if service.uow.db.url not in _TABLES:
             _TABLES.clear()
             metadata = sa.MetaData()
             metadata.reflect(connection)
-            _TABLES[service.db.url] = [
+            _TABLES[service.uow.db.url] = [
                 t for t in metadata.sorted_tables if t.name != "alembic_version"
             ]
         return {
             table.name: sorted(repr(tuple(row)) for row in connection.execute(sa.select(table)))
-            for table in _TABLES[service.db.url]
+            for table in _TABLES[service.uow.db.url]
         }
 
 
 @contextmanager
-def nothing_written(service: RegistryService) -> Iterator[None]:
+def nothing_written(service: Services) -> Iterator[None]:
     before = snapshot(service)
     yield
     after = snapshot(service)
@@ -70,8 +70,8 @@ def nothing_written(service: RegistryService) -> Iterator[None]:
     assert not changed, f"a refused request changed the tables {changed}"
 
 
-def person_id(service: RegistryService, pseudonym: str) -> int:
-    with service.db.engine.connect() as connection:
+def person_id(service: Services, pseudonym: str) -> int:
+    with service.uow.db.engine.connect() as connection:
         found = connection.execute(
             sa.text("SELECT id FROM person WHERE pseudonym = :p"), {"p": pseudonym}
         ).scalar_one()
@@ -162,7 +162,7 @@ def day(world: World, offset: int) -> str:
 # --- submission rules --------------------------------------------------------------------
 
 
-def test_not_accredited(world: World, service: RegistryService) -> None:
+def test_not_accredited(world: World, service: Services) -> None:
     add_scheme(world, "bezorgkeur")  # published, but in no accreditation of keurcontrole
     add_scheme(
         world, "later", accredited=("2026-05-29", "2029-12-31")
@@ -203,7 +203,7 @@ def test_not_accredited(world: World, service: RegistryService) -> None:
     )
 
 
-def test_conflict_of_interest(world: World, service: RegistryService) -> None:
+def test_conflict_of_interest(world: World, service: Services) -> None:
     with nothing_written(service):
         refused = world.post(ASSESSMENTS, world.auditor_affiliated, world.assessment())
     assert_problem(refused, 422, "conflict-of-interest", "12345678")
@@ -218,7 +218,7 @@ def test_conflict_of_interest(world: World, service: RegistryService) -> None:
 
 
 def test_findings_missing_mandatory_unknown_and_duplicate(
-    world: World, service: RegistryService
+    world: World, service: Services
 ) -> None:
     complete = world.assessment()["findings"]
     cases = [
@@ -252,7 +252,7 @@ def test_findings_missing_mandatory_unknown_and_duplicate(
     assert [f["criterion"] for f in accepted["findings"]] == ["WS-1.1", "WS-2.1", "WS-3.1"]
 
 
-def test_inconsistent_dates(world: World, service: RegistryService) -> None:
+def test_inconsistent_dates(world: World, service: Services) -> None:
     code = world.certify()  # valid from 2026-06-01, for the follow-up case
     cases: list[tuple[str, dict[str, Any], list[str]]] = [
         (
@@ -303,7 +303,7 @@ def test_inconsistent_dates(world: World, service: RegistryService) -> None:
     )
 
 
-def test_certificate_reference(world: World, service: RegistryService) -> None:
+def test_certificate_reference(world: World, service: Services) -> None:
     code = world.certify()
     add_scheme(world, "bezorgkeur", accredited=("2025-01-01", "2029-12-31"))
     continued = {"type": "surveillance", "audit_start": day(world, 0), "audit_end": day(world, 0)}
@@ -344,7 +344,7 @@ def test_certificate_reference(world: World, service: RegistryService) -> None:
     assert certificate(world, code)["history"] == history
 
 
-def test_certificate_withdrawn(world: World, service: RegistryService) -> None:
+def test_certificate_withdrawn(world: World, service: Services) -> None:
     code = world.certify()
     assert (
         world.post(
@@ -369,7 +369,7 @@ def test_certificate_withdrawn(world: World, service: RegistryService) -> None:
 
 
 def test_surveillance_decided_after_withdrawal_is_refused(
-    world: World, service: RegistryService
+    world: World, service: Services
 ) -> None:
     code = world.certify()
     pending = submit(
@@ -395,7 +395,7 @@ def test_surveillance_decided_after_withdrawal_is_refused(
 # --- decision rules ----------------------------------------------------------------------
 
 
-def test_four_eyes_and_already_decided(world: World, service: RegistryService) -> None:
+def test_four_eyes_and_already_decided(world: World, service: Services) -> None:
     """A person holds one role, so the API alone cannot make an auditor decide on their own
     audit. Four-eyes is shown twice: through the use case with the auditor's person acting
     as a body admin, and through the API after the assessment's auditor is set, in the
@@ -413,7 +413,7 @@ def test_four_eyes_and_already_decided(world: World, service: RegistryService) -
     )
 
     # The use case refuses the auditor's person whatever role the caller carries.
-    with service.db.engine.connect() as connection:
+    with service.uow.db.engine.connect() as connection:
         body_id = connection.execute(
             sa.text("SELECT body_id FROM person WHERE id = :i"), {"i": auditor_id}
         ).scalar_one()
@@ -426,11 +426,11 @@ def test_four_eyes_and_already_decided(world: World, service: RegistryService) -
         token_id=0,
     )
     with nothing_written(service), pytest.raises(RuleViolationError) as caught:
-        service.decide(as_admin, assessment["id"], DecisionCreate(outcome="certify"))
+        service.certification.decide(as_admin, assessment["id"], DecisionCreate(outcome="certify"))
     assert caught.value.rule == "four-eyes" and "audited" in caught.value.detail
 
     # Through the API: the admin is made the assessment's auditor, then may not decide on it.
-    with service.db.engine.begin() as connection:
+    with service.uow.db.engine.begin() as connection:
         connection.execute(
             sa.text("UPDATE assessment SET auditor_id = :a WHERE public_id = :p"),
             {"a": person_id(service, world.admin_person), "p": assessment["id"]},
@@ -452,7 +452,7 @@ def test_four_eyes_and_already_decided(world: World, service: RegistryService) -
     assert [h["type"] for h in certificate(world, code)["history"]] == ["issued"]
 
 
-def test_major_nonconformity_blocks_certification(world: World, service: RegistryService) -> None:
+def test_major_nonconformity_blocks_certification(world: World, service: Services) -> None:
     findings = world.assessment()["findings"]
     findings[1]["result"] = "major_nonconformity"  # WS-2.1
     findings[3]["result"] = "minor_nonconformity"  # WS-4.1: a minor one does not block
@@ -475,7 +475,7 @@ def test_major_nonconformity_blocks_certification(world: World, service: Registr
     assert world.client.get("/api/v1/certificates").json()["items"] == []
 
 
-def test_decisions_and_status_changes_refused(world: World, service: RegistryService) -> None:
+def test_decisions_and_status_changes_refused(world: World, service: Services) -> None:
     stranger = other_body_admin(world)
     code = world.certify()
     assessment = submit(
@@ -540,7 +540,7 @@ def test_decisions_and_status_changes_refused(world: World, service: RegistrySer
 
 
 def test_domains_and_registration_numbers_are_checked(
-    world: World, service: RegistryService
+    world: World, service: Services
 ) -> None:
     cases: list[tuple[str, dict[str, Any], list[str]]] = [
         ("invalid-domain", {"domains": ["fietsen.example", "localhost"]}, ["'localhost'"]),
@@ -569,7 +569,7 @@ def test_domains_and_registration_numbers_are_checked(
 
 
 def test_scheme_versions_are_immutable_and_publish_in_order(
-    world: World, service: RegistryService
+    world: World, service: Services
 ) -> None:
     path = "/api/v1/schemes/webwinkel/versions/1"
     scheme = world.client.get("/api/v1/schemes/webwinkel").json()
@@ -644,7 +644,7 @@ def test_scheme_versions_are_immutable_and_publish_in_order(
     assert_problem(refused, 422, "missing-mandatory-finding", "WS-5.1")
 
 
-def test_staff_only_endpoints_refuse_body_tokens(world: World, service: RegistryService) -> None:
+def test_staff_only_endpoints_refuse_body_tokens(world: World, service: Services) -> None:
     requests = [
         (
             "/api/v1/schemes",

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from registry.services.registry import RegistryService
+from registry.bootstrap import Services
 from tests.support.world import CRITERIA, World, bearer
 
 TOKEN = re.compile(r"tlr_([A-Za-z0-9_-]+)")
@@ -32,30 +32,30 @@ def assert_problem(response: Any, status: int, rule: str, *named: str) -> None:
 _TABLES: dict[str, list[sa.Table]] = {}  # by database URL: one test's, or the shared PostgreSQL one
 
 
-def tables(service: RegistryService) -> list[sa.Table]:
+def tables(service: Services) -> list[sa.Table]:
     """The registry's tables, reflected once per test."""
-    if service.db.url not in _TABLES:
+    if service.uow.db.url not in _TABLES:
         _TABLES.clear()
         metadata = sa.MetaData()
-        with service.db.engine.connect() as connection:
+        with service.uow.db.engine.connect() as connection:
             metadata.reflect(connection)
-        _TABLES[service.db.url] = [t for t in metadata.sorted_tables if t.name != "alembic_version"]
-    return _TABLES[service.db.url]
+        _TABLES[service.uow.db.url] = [t for t in metadata.sorted_tables if t.name != "alembic_version"]
+    return _TABLES[service.uow.db.url]
 
 
 def rows(
-    service: RegistryService, among: list[sa.Table]
+    service: Services, among: list[sa.Table]
 ) -> dict[str, set[tuple[tuple[str, Any], ...]]]:
     """Every row of every table as (column, value) pairs."""
-    with service.db.engine.connect() as connection:
+    with service.uow.db.engine.connect() as connection:
         return {
             t.name: {tuple(dict(row._mapping).items()) for row in connection.execute(sa.select(t))}
             for t in among
         }
 
 
-def person_id(service: RegistryService, pseudonym: str) -> int:
-    with service.db.engine.connect() as connection:
+def person_id(service: Services, pseudonym: str) -> int:
+    with service.uow.db.engine.connect() as connection:
         return int(
             connection.execute(
                 sa.text("SELECT id FROM person WHERE pseudonym = :p"), {"p": pseudonym}
@@ -101,7 +101,7 @@ def the_world_tokens(world: World) -> list[str]:
 
 
 def test_tokens_are_random_and_stored_only_as_their_sha256(
-    world: World, service: RegistryService
+    world: World, service: Services
 ) -> None:
     issued = [
         new_token(world, world.auditor_person, world.auditor, f"t{i}")["token"] for i in range(20)
@@ -132,7 +132,7 @@ def test_tokens_are_random_and_stored_only_as_their_sha256(
         assert not any(random_part in value for value in values), "a plain token is stored"
 
     # The api_token table holds exactly the SHA-256 of each, with its person and role.
-    with service.db.engine.connect() as connection:
+    with service.uow.db.engine.connect() as connection:
         stored = {
             row.token_hash: (row.pseudonym, row.role)
             for row in connection.execute(
@@ -157,7 +157,7 @@ def test_tokens_are_random_and_stored_only_as_their_sha256(
     )
 
 
-def test_a_revoked_token_is_refused_at_once(world: World, service: RegistryService) -> None:
+def test_a_revoked_token_is_refused_at_once(world: World, service: Services) -> None:
     laptop = new_token(world, world.auditor_person, world.admin, "laptop")
     assert (laptop["role"], laptop["person"]) == ("auditor", world.auditor_person)
     assert world.client.get("/api/v1/me", headers=bearer(laptop["token"])).status_code == 200
@@ -173,7 +173,7 @@ def test_a_revoked_token_is_refused_at_once(world: World, service: RegistryServi
     refused = world.post("/api/v1/assessments", laptop["token"], world.assessment())
     assert_problem(refused, 401, "unauthenticated", "revoked")
     assert refused.headers["www-authenticate"].startswith("Bearer")
-    with service.db.engine.connect() as connection:
+    with service.uow.db.engine.connect() as connection:
         revoked_at = connection.execute(
             sa.text("SELECT revoked_at FROM api_token WHERE id = :i"), {"i": laptop["id"]}
         ).scalar_one()
@@ -201,7 +201,7 @@ def test_a_revoked_token_is_refused_at_once(world: World, service: RegistryServi
 
 
 def test_a_body_admin_cannot_issue_or_revoke_tokens_for_another_bodys_people(
-    world: World, service: RegistryService
+    world: World, service: Services
 ) -> None:
     stranger = other_body_admin(world)
     laptop = new_token(world, world.auditor_person, world.admin, "laptop")
@@ -263,7 +263,7 @@ def test_me_names_the_person_and_role_behind_the_token(world: World) -> None:
     }
 
 
-def _attributed(service: RegistryService, pseudonym: str, write: Callable[[], Any]) -> bool:
+def _attributed(service: Services, pseudonym: str, write: Callable[[], Any]) -> bool:
     """Whether a row the write added or changed names its author: a reference to the
     author's person row, or their pseudonymous id."""
     among = tables(service)
@@ -286,7 +286,7 @@ def _attributed(service: RegistryService, pseudonym: str, write: Callable[[], An
     return False
 
 
-def test_writes_are_attributed_to_their_author(world: World, service: RegistryService) -> None:
+def test_writes_are_attributed_to_their_author(world: World, service: Services) -> None:
     staff = pseudonym_of(world, world.staff)
     admin2 = pseudonym_of(world, world.admin2)
     answers: dict[str, Any] = {}
@@ -340,7 +340,7 @@ def test_writes_are_attributed_to_their_author(world: World, service: RegistrySe
     # The answers name people by their pseudonymous id: the auditor, and the deciding admin.
     assert answers["submitted"]["auditor"] == world.auditor_person
     assert answers["decided"]["decided_by"] == world.admin_person
-    with service.db.engine.connect() as connection:
+    with service.uow.db.engine.connect() as connection:
         decided_by = connection.execute(sa.text("SELECT decided_by_id FROM decision")).scalar_one()
         actors = connection.execute(
             sa.text(
@@ -352,7 +352,7 @@ def test_writes_are_attributed_to_their_author(world: World, service: RegistrySe
 
 
 def test_every_authenticated_write_records_its_author(
-    world: World, service: RegistryService
+    world: World, service: Services
 ) -> None:
     staff = pseudonym_of(world, world.staff)
     laptop: dict[str, Any] = {}

@@ -24,10 +24,10 @@ from litestar.testing import TestClient
 from standardwebhooks import Webhook
 
 from registry.app import create_app
+from registry.bootstrap import Services
 from registry.config import Settings
-from registry.services import webhooks
-from registry.services.registry import RegistryService
-from registry.services.webhook_delivery import TargetPolicy, WebhookDispatcher, non_public_reason
+from registry.webhooks import store as webhooks
+from registry.webhooks.delivery import TargetPolicy, WebhookDispatcher, non_public_reason
 from tests.support.env import FakeClock
 from tests.support.world import World, bearer
 
@@ -259,12 +259,12 @@ def test_a_delivery_is_given_up_after_the_schedule(
 
 
 def test_the_expiry_sweep_sends_its_webhook(
-    world: World, receiver: Receiver, clock: FakeClock, service: RegistryService
+    world: World, receiver: Receiver, clock: FakeClock, service: Services
 ) -> None:
     code = world.certify()
     endpoint = register(world, holder_of(world), receiver.url)
     clock.advance(days=366)
-    assert service.expire_due() == [code]
+    assert service.certificates.expire_due() == [code]
     eventually(lambda: receiver.requests)
     ((headers, body),) = receiver.requests
     message = json.loads(body)
@@ -307,14 +307,14 @@ def test_private_targets_are_refused(
     world: World,
     settings: Settings,
     clock: FakeClock,
-    service: RegistryService,
+    service: Services,
     url: str,
     named: str,
 ) -> None:
     world.certify()
     holder = holder_of(world)
     strict = dataclasses.replace(settings, webhook_allow_private=False, webhook_poll_seconds=0)
-    with TestClient(create_app(strict, clock=clock, keyring=service.keyring)) as client:
+    with TestClient(create_app(strict, clock=clock, keyring=service.uow.keyring)) as client:
         refused = client.post("/api/v1/holder/webhooks", json={"url": url}, headers=bearer(holder))
         assert refused.status_code == 422, refused.text
         assert refused.headers["content-type"].startswith("application/problem+json")
@@ -339,14 +339,14 @@ def test_malformed_targets_are_refused(
     world: World,
     settings: Settings,
     clock: FakeClock,
-    service: RegistryService,
+    service: Services,
     url: str,
     named: str,
 ) -> None:
     world.certify()
     holder = holder_of(world)
     strict = dataclasses.replace(settings, webhook_allow_private=False, webhook_poll_seconds=0)
-    with TestClient(create_app(strict, clock=clock, keyring=service.keyring)) as client:
+    with TestClient(create_app(strict, clock=clock, keyring=service.uow.keyring)) as client:
         refused = client.post("/api/v1/holder/webhooks", json={"url": url}, headers=bearer(holder))
         assert refused.status_code == 400, refused.text
         assert named in refused.json()["detail"]
@@ -354,7 +354,7 @@ def test_malformed_targets_are_refused(
 
 @pytest.mark.usefixtures("dispatcher_off")
 def test_the_target_is_checked_again_at_delivery(
-    world: World, receiver: Receiver, service: RegistryService, clock: FakeClock
+    world: World, receiver: Receiver, service: Services, clock: FakeClock
 ) -> None:
     """Registered while allowed; when the check at delivery refuses, nothing is sent."""
     code = world.certify()
@@ -363,7 +363,7 @@ def test_the_target_is_checked_again_at_delivery(
     world.post(f"/api/v1/certificates/{code}/suspend", world.admin, {"reason": "audit overdue"})
 
     public_only = TargetPolicy(allow_private=False, allow_http=True)
-    strict = WebhookDispatcher(service, public_only, clock, timeout=2)
+    strict = WebhookDispatcher(service.webhooks, public_only, clock, timeout=2)
     assert asyncio.run(strict.run_once()) == 1
     assert receiver.requests == []
     (refused,) = deliveries(world, holder, endpoint["id"])
@@ -374,19 +374,19 @@ def test_the_target_is_checked_again_at_delivery(
 
 @pytest.mark.usefixtures("dispatcher_off")
 def test_a_named_host_connects_to_the_checked_address_only(
-    world: World, receiver: Receiver, service: RegistryService, clock: FakeClock
+    world: World, receiver: Receiver, service: Services, clock: FakeClock
 ) -> None:
     code = world.certify()
     holder = holder_of(world)
-    actor = service.authenticate(holder)
-    with service.db.write() as session:  # stored as if it had passed the check at registration
+    actor = service.identity.authenticate(holder)
+    with service.uow.db.write() as session:  # stored as if it had passed the check at registration
         webhooks.register(session, actor, f"http://hooks.example:{receiver.port}/x", clock())
     world.post(f"/api/v1/certificates/{code}/suspend", world.admin, {"reason": "audit overdue"})
 
     rebound = TargetPolicy(
         allow_private=False, allow_http=True, resolve=lambda host, port: ["127.0.0.1"]
     )
-    assert asyncio.run(WebhookDispatcher(service, rebound, clock).run_once()) == 1
+    assert asyncio.run(WebhookDispatcher(service.webhooks, rebound, clock).run_once()) == 1
     assert receiver.requests == []
     (attempt,) = deliveries(world, holder, 1)[0]["attempts"]
     assert attempt["error"] == (
@@ -402,7 +402,7 @@ def test_a_named_host_connects_to_the_checked_address_only(
         return ["127.0.0.1"]
 
     allowed = TargetPolicy(allow_private=True, resolve=resolve)
-    assert asyncio.run(WebhookDispatcher(service, allowed, clock).run_once()) == 1
+    assert asyncio.run(WebhookDispatcher(service.webhooks, allowed, clock).run_once()) == 1
     ((headers, _),) = receiver.requests
     assert headers["host"] == f"hooks.example:{receiver.port}" and asked == ["hooks.example"]
 
@@ -444,7 +444,7 @@ def test_endpoints_belong_to_their_holder(world: World, receiver: Receiver) -> N
 
 
 def test_removing_an_endpoint_cancels_its_pending_messages(
-    world: World, receiver: Receiver, service: RegistryService, clock: FakeClock
+    world: World, receiver: Receiver, service: Services, clock: FakeClock
 ) -> None:
     code = world.certify()
     holder = holder_of(world)
@@ -456,7 +456,7 @@ def test_removing_an_endpoint_cancels_its_pending_messages(
     clock.advance(seconds=10)
     time.sleep(0.3)
     assert len(receiver.requests) == 1
-    with service.db.engine.connect() as connection:
+    with service.uow.db.engine.connect() as connection:
         rows = connection.exec_driver_sql(
             "SELECT e.secret, d.status FROM webhook_endpoint e JOIN webhook_delivery d ON d.endpoint_id = e.id"
         ).all()

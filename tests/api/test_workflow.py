@@ -144,11 +144,11 @@ def test_expiry_follows_the_clock_and_the_sweep_records_it(world: World, clock, 
     clock.advance(seconds=1)  # now == valid_until: expired, before any sweep ran
     public = world.client.get(f"/api/v1/certificates/{code}").json()
     assert public["status"] == "expired" and public["history"][-1]["type"] == "issued"
-    assert service.expire_due() == [code]
+    assert service.certificates.expire_due() == [code]
     public = world.client.get(f"/api/v1/certificates/{code}").json()
     assert public["status"] == "expired" and public["history"][-1]["type"] == "expired"
     assert public["status_changed_at"] == valid_until
-    assert service.expire_due() == []
+    assert service.certificates.expire_due() == []
 
 
 def test_surveillance_adds_history_and_recertification_renews_same_code(
@@ -243,7 +243,7 @@ def test_the_server_sweeps_expiries_by_itself(settings, clock, service, staff_to
     from tests.support.world import build_world
 
     fast = dataclasses.replace(settings, sweep_interval_seconds=1)
-    with TestClient(create_app(fast, clock=clock, keyring=service.keyring)) as client:
+    with TestClient(create_app(fast, clock=clock, keyring=service.uow.keyring)) as client:
         world = build_world(client, staff_token)
         code = world.certify()
         clock.advance(days=366)

@@ -115,10 +115,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     clock = FakeClock(datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10))
     service = initialise(settings, clock)
     with TestClient(app_with_pages(settings, clock, service)) as client:
-        world = build_world(client, service.create_staff_token("Sam Staff").token)
+        world = build_world(client, service.identity.create_staff_token("Sam Staff").token)
         world.today = clock.now.date()
         codes = populate(world)
-    service.db.dispose()
+    service.uow.db.dispose()
     env = {
         **os.environ,
         "REGISTRY_DATABASE_URL": settings.database_url,

@@ -16,6 +16,8 @@ import msgspec
 import pytest
 from sqlmodel import col, select
 
+from registry.bootstrap import Services
+from registry.certification.schemas import AssessmentCreate, DecisionCreate
 from registry.db.tables import (
     Assessment,
     Certificate,
@@ -28,8 +30,6 @@ from registry.db.tables import (
     OrganisationDomain,
 )
 from registry.errors import RegistryError
-from registry.services.registry import RegistryService
-from registry.services.schemas import AssessmentCreate, DecisionCreate
 from tests.support.world import World
 
 REASON = "all criteria met"
@@ -58,8 +58,8 @@ def _payload(jws: str) -> dict[str, Any]:
     return payload
 
 
-def _public(service: RegistryService, code: str) -> dict[str, Any]:
-    public: dict[str, Any] = msgspec.to_builtins(service.certificate(code))
+def _public(service: Services, code: str) -> dict[str, Any]:
+    public: dict[str, Any] = msgspec.to_builtins(service.certificates.certificate(code))
     for item in public["history"]:
         item.pop("log_index")
     return public
@@ -69,9 +69,9 @@ def _row(row: Any) -> dict[str, Any]:
     return {k: v for k, v in row.model_dump(mode="json").items() if k not in IDS}
 
 
-def _footprint(service: RegistryService, code: str, n: int) -> Any:
+def _footprint(service: Services, code: str, n: int) -> Any:
     """Everything stored about one certification, with what must differ replaced."""
-    with service.db.read() as session:
+    with service.uow.db.read() as session:
         certificate = session.exec(select(Certificate).where(Certificate.code == code)).one()
         organisation = session.get(Organisation, certificate.organisation_id)
         assessment = session.exec(
@@ -132,20 +132,20 @@ def _footprint(service: RegistryService, code: str, n: int) -> Any:
     return json.loads(text)
 
 
-def test_a_batch_stores_what_one_by_one_stores(world: World, service: RegistryService) -> None:
-    auditor = service.authenticate(world.auditor)
-    admin = service.authenticate(world.admin)
+def test_a_batch_stores_what_one_by_one_stores(world: World, service: Services) -> None:
+    auditor = service.identity.authenticate(world.auditor)
+    admin = service.identity.authenticate(world.admin)
     singles = []
     for n in (10000001, 10000002):
-        submitted = service.submit_assessment(auditor, _item(world, n))
-        decided = service.decide(
+        submitted = service.certification.submit_assessment(auditor, _item(world, n))
+        decided = service.certification.decide(
             admin, submitted.id, DecisionCreate(outcome="certify", reason=REASON)
         )
         assert decided.certificate is not None
         singles.append((decided.certificate, n))
     batch = list(
         zip(
-            service.certify_batch(
+            service.certification.certify_batch(
                 auditor, admin, [_item(world, 10000003), _item(world, 10000004)], REASON
             ),
             (10000003, 10000004),
@@ -158,10 +158,10 @@ def test_a_batch_stores_what_one_by_one_stores(world: World, service: RegistrySe
         assert _footprint(service, code, n) == expected
 
 
-def test_one_refused_item_refuses_the_batch(world: World, service: RegistryService) -> None:
-    auditor = service.authenticate(world.auditor)
-    admin = service.authenticate(world.admin)
-    size = service.log_checkpoint()
+def test_one_refused_item_refuses_the_batch(world: World, service: Services) -> None:
+    auditor = service.identity.authenticate(world.auditor)
+    admin = service.identity.authenticate(world.admin)
+    size = service.transparency.log_checkpoint()
     bad = _item(world, 10000006)
     bad = msgspec.structs.replace(
         bad,
@@ -171,8 +171,8 @@ def test_one_refused_item_refuses_the_batch(world: World, service: RegistryServi
         ],
     )
     with pytest.raises(RegistryError):
-        service.certify_batch(auditor, admin, [_item(world, 10000005), bad], REASON)
-    assert service.log_checkpoint() == size
-    assert service.certificates(organisation="10000005").items == []
+        service.certification.certify_batch(auditor, admin, [_item(world, 10000005), bad], REASON)
+    assert service.transparency.log_checkpoint() == size
+    assert service.certificates.certificates(organisation="10000005").items == []
     with pytest.raises(RegistryError, match="body_admin"):  # the auditor cannot decide
-        service.certify_batch(auditor, auditor, [_item(world, 10000007)], REASON)
+        service.certification.certify_batch(auditor, auditor, [_item(world, 10000007)], REASON)

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from registry.bootstrap import initialise, open_registry
+from registry.bootstrap import Services, initialise, open_registry
 from registry.config import Settings
 from registry.db import change_feed
-from registry.services.registry import RegistryService
 from tests.support.env import TEST_KDF_ROUNDS
 from tests.support.pg import scratch_database
 
@@ -30,7 +29,7 @@ def pg_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def hosts(pg_url: str, tmp_path: Path) -> tuple[RegistryService, RegistryService]:
+def hosts(pg_url: str, tmp_path: Path) -> tuple[Services, Services]:
     """A writer and a reader on one database, each with a change file of its own host,
     and caches that would otherwise hold for an hour."""
     settings = Settings(
@@ -46,17 +45,17 @@ def hosts(pg_url: str, tmp_path: Path) -> tuple[RegistryService, RegistryService
 
 
 def test_a_change_on_one_host_empties_the_caches_of_another(
-    pg_url: str, hosts: tuple[RegistryService, RegistryService]
+    pg_url: str, hosts: tuple[Services, Services]
 ) -> None:
     writer, reader = hosts
-    before = reader.log_checkpoint()
-    stop = change_feed.listen(pg_url, reader.changes.bump)
+    before = reader.transparency.log_checkpoint()
+    stop = change_feed.listen(pg_url, reader.uow.changes.bump)
     try:
         time.sleep(0.5)  # listening
-        assert reader.log_checkpoint() == before  # served from memory
-        writer.rotate_keys()  # a logged change, signed into a new checkpoint
+        assert reader.transparency.log_checkpoint() == before  # served from memory
+        writer.transparency.rotate_keys()  # a logged change, signed into a new checkpoint
         deadline = time.monotonic() + 5
-        while reader.log_checkpoint() == before:
+        while reader.transparency.log_checkpoint() == before:
             assert time.monotonic() < deadline, "the other host never heard of the change"
             time.sleep(0.05)
     finally:
@@ -64,14 +63,14 @@ def test_a_change_on_one_host_empties_the_caches_of_another(
 
 
 def test_without_the_feed_the_other_host_waits_for_the_maximum_age(
-    hosts: tuple[RegistryService, RegistryService],
+    hosts: tuple[Services, Services],
 ) -> None:
     """The control: what the feed is for. Without it, the cache holds the old answer."""
     writer, reader = hosts
-    before = reader.log_checkpoint()
-    writer.rotate_keys()
+    before = reader.transparency.log_checkpoint()
+    writer.transparency.rotate_keys()
     time.sleep(0.5)
-    assert reader.log_checkpoint() == before
+    assert reader.transparency.log_checkpoint() == before
 
 
 def test_sqlite_needs_no_feed(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ def test_token_create_prints_a_working_staff_token(
     assert main(["token", "create", "--role", "staff", "--name", "Operator"]) == 0
     token = capsys.readouterr().out.strip()
     assert re.fullmatch(r"tlr_[A-Za-z0-9_-]{43}", token)
-    actor = open_registry(settings).authenticate(token)
+    actor = open_registry(settings).identity.authenticate(token)
     assert actor.role.value == "staff"
     assert main(["token", "create", "--role", "auditor"]) != 0
 
@@ -41,25 +41,25 @@ def test_demo_then_verify_offline(
     assert "38 certificates" in capsys.readouterr().out
     service = open_registry(settings)
     statuses = {
-        status: len(service.certificates(status=status, limit=200).items)
+        status: len(service.certificates.certificates(status=status, limit=200).items)
         for status in ("valid", "suspended", "withdrawn", "expired")
     }
     assert all(count >= 3 for count in statuses.values()), statuses
     assert sum(statuses.values()) == 38
     renewed = [
         c
-        for c in service.certificates(limit=200).items
+        for c in service.certificates.certificates(limit=200).items
         if any(h.type == "renewed" for h in c.history)
     ]
     assert len(renewed) >= 2
 
     assert main(["demo"]) == 0
     assert "already" in capsys.readouterr().out
-    assert len(service.certificates(limit=200).items) == 38
+    assert len(service.certificates.certificates(limit=200).items) == 38
 
-    code = service.certificates(status="valid", limit=1).items[0].code
+    code = service.certificates.certificates(status="valid", limit=1).items[0].code
     credential = tmp_path / "credential.jwt"
-    credential.write_text(service.credential(code))
+    credential.write_text(service.certificates.credential(code))
     assert main(["verify", str(credential)]) == 0
     assert code in capsys.readouterr().out
 
@@ -76,9 +76,9 @@ def test_rotate_keeps_offline_verification(
 ) -> None:
     assert main(["demo"]) == 0
     service = open_registry(settings)
-    code = service.certificates(status="valid", limit=1).items[0].code
+    code = service.certificates.certificates(status="valid", limit=1).items[0].code
     credential = tmp_path / "c.jwt"
-    credential.write_text(service.credential(code))
+    credential.write_text(service.certificates.credential(code))
     assert main(["keys", "rotate"]) == 0
     jwks = json.loads((settings.keys_dir / "jwks.json").read_text())
     assert sorted(k["status"] for k in jwks["keys"]) == ["active", "retired"]
@@ -139,10 +139,10 @@ def test_a_key_id_that_begins_with_a_hyphen_can_be_named(
     """base64url key ids may start with "-": the command line must still take them."""
     assert main(["init"]) == 0
     service = open_registry(settings)
-    kid = service.jwks()["keys"][0]["kid"]
+    kid = service.transparency.jwks()["keys"][0]["kid"]
     args = build_parser().parse_args(
         ["keys", "compromised", "--kid=-abc", "--since", "2026-01-01T00:00:00Z"]
     )
     assert args.kid == "-abc"
     assert main(["keys", "compromised", f"--kid={kid}", "--since", "2026-01-01T00:00:00Z"]) == 0
-    assert service.jwks()["keys"][0]["status"] == "compromised"
+    assert service.transparency.jwks()["keys"][0]["status"] == "compromised"

@@ -41,7 +41,7 @@ def _shown(client: httpx.Client, code: str) -> tuple[str, str, str]:
 def test_a_status_change_shows_at_once_on_every_server(
     servers: list[str], settings: Settings
 ) -> None:
-    staff = initialise(settings).create_staff_token("Sam Staff").token
+    staff = initialise(settings).identity.create_staff_token("Sam Staff").token
     clients = [httpx.Client(base_url=url, timeout=30) for url in servers]
     try:
         world = build_world(clients[0], staff)  # type: ignore[arg-type]
@@ -70,8 +70,8 @@ def test_a_status_change_shows_at_once_on_every_server(
         # A change by another process altogether, through its own services (as the
         # command line makes them), not through either server.
         other = initialise(settings)
-        other.change_status(
-            other.authenticate(world.admin), code, Transition.WITHDRAW, "fraud established"
+        other.certificates.change_status(
+            other.identity.authenticate(world.admin), code, Transition.WITHDRAW, "fraud established"
         )
         for client in clients:
             assert _shown(client, code) == ("withdrawn", "Withdrawn", "Withdrawn")

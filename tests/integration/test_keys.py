@@ -9,7 +9,7 @@ import jwt
 import pytest
 from litestar.testing import TestClient
 
-from registry.services.registry import RegistryService
+from registry.bootstrap import Services
 from registry.signing import (
     CompromisedKeyError,
     Ed25519Signer,
@@ -32,7 +32,7 @@ def _verify_with_pyjwt(token: str, jwks: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_rotation_keeps_old_credentials_verifiable(
-    world: World, service: RegistryService, clock: FakeClock
+    world: World, service: Services, clock: FakeClock
 ) -> None:
     client: TestClient[Any] = world.client
     old_code = world.certify()
@@ -40,7 +40,7 @@ def test_rotation_keeps_old_credentials_verifiable(
     old_kid = jwt.get_unverified_header(old_token)["kid"]
 
     clock.advance(days=1)
-    new_kid = service.rotate_keys()
+    new_kid = service.transparency.rotate_keys()
     assert new_kid != old_kid
     new_code = world.certify(
         organisation={"legal_name": "Nieuw B.V.", "registration_number": "11112222"}
@@ -60,14 +60,14 @@ def test_rotation_keeps_old_credentials_verifiable(
 
 
 def test_compromised_key_is_refused_by_the_registry_checks(
-    world: World, service: RegistryService, clock: FakeClock
+    world: World, service: Services, clock: FakeClock
 ) -> None:
     code = world.certify()
     token = world.client.get(f"/api/v1/certificates/{code}/credential").text
     kid = jwt.get_unverified_header(token)["kid"]
     issued_at = clock.now
     clock.advance(days=2)
-    service.mark_compromised(kid, clock.now.replace(hour=0))
+    service.transparency.mark_compromised(kid, clock.now.replace(hour=0))
 
     jwks = world.client.get("/.well-known/jwks.json").json()
     entry = next(k for k in jwks["keys"] if k["kid"] == kid)

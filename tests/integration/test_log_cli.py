@@ -90,15 +90,15 @@ def test_log_verify_and_offline_inclusion(
     assert main(["log", "verify", "--batch", "5"]) == 0  # the same, streamed in small batches
 
     service = open_registry(settings)
-    first, second = (c.code for c in service.certificates(status="valid", limit=2).items)
+    first, second = (c.code for c in service.certificates.certificates(status="valid", limit=2).items)
     credential = tmp_path / "credential.jwt"
-    credential.write_text(service.credential(first))
+    credential.write_text(service.certificates.credential(first))
     bundle = tmp_path / "proof.txt"
-    bundle.write_bytes(service.certificate_proof(first))
+    bundle.write_bytes(service.transparency.certificate_proof(first))
     other = tmp_path / "other.txt"
-    other.write_bytes(service.certificate_proof(second))
+    other.write_bytes(service.transparency.certificate_proof(second))
     vkey_file = settings.keys_dir / "log.vkey"
-    assert vkey_file.read_text().strip() == service.log_vkey()
+    assert vkey_file.read_text().strip() == service.transparency.log_vkey()
     capsys.readouterr()
 
     # With the keys folder's log.vkey, then with the key given as a string.
@@ -107,7 +107,7 @@ def test_log_verify_and_offline_inclusion(
     assert "log inclusion proven: entry" in out and "byte for byte" in out
     assert "signature valid" in out
     assert (
-        main(["verify", str(credential), "--proof", str(bundle), "--vkey", service.log_vkey()]) == 0
+        main(["verify", str(credential), "--proof", str(bundle), "--vkey", service.transparency.log_vkey()]) == 0
     )
     capsys.readouterr()
 
@@ -130,7 +130,7 @@ def test_log_verify_and_offline_inclusion(
     assert "log inclusion not proven" in capsys.readouterr().err
 
     # A checkpoint the given key did not sign.
-    origin = service.log_vkey().split("+")[0]
+    origin = service.transparency.log_vkey().split("+")[0]
     assert (
         main(["verify", str(credential), "--proof", str(bundle), "--vkey", _other_vkey(origin)])
         == 1
@@ -154,7 +154,7 @@ def test_monitor_follows_a_served_registry(
 ) -> None:
     assert main(["init"]) == 0
     service = open_registry(settings)
-    service.rotate_keys()
+    service.transparency.rotate_keys()
     state = tmp_path / "monitor.json"
     with serving(env) as url:
         capsys.readouterr()
@@ -163,11 +163,11 @@ def test_monitor_follows_a_served_registry(
         assert "trust on first use" in captured.err
         assert "first run" in captured.out
         first = json.loads(state.read_text())
-        assert first["vkey"] == service.log_vkey()
+        assert first["vkey"] == service.transparency.log_vkey()
         assert first["size"] >= 2
         assert first["note"].startswith(first["origin"] + "\n")
 
-        service.rotate_keys()  # new entries; the writer signs a checkpoint after commit
+        service.transparency.rotate_keys()  # new entries; the writer signs a checkpoint after commit
         assert main(["log", "monitor", url, "--state", str(state)]) == 0
         captured = capsys.readouterr()
         assert "trust on first use" not in captured.err

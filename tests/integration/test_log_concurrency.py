@@ -118,7 +118,7 @@ def test_two_servers_write_one_log_without_gaps_or_forks(
     postgres = database_url.startswith("postgresql")
     chains, changes_per_chain, new_certificates = (4, 12, 4) if postgres else (2, 8, 2)
 
-    staff = initialise(settings).create_staff_token("Sam Staff").token
+    staff = initialise(settings).identity.create_staff_token("Sam Staff").token
     clients = [httpx.Client(base_url=url, timeout=30) for url in servers]
     try:
         world = build_world(clients[0], staff)  # type: ignore[arg-type]
@@ -306,7 +306,7 @@ def race_servers(
     )
     try:
         with serving(settings, folder) as urls:
-            staff = initialise(settings).create_staff_token("Sam Staff").token
+            staff = initialise(settings).identity.create_staff_token("Sam Staff").token
             with httpx.Client(base_url=urls[0], timeout=30) as client:
                 world = build_world(client, staff)  # type: ignore[arg-type]
                 world.today = date.today()

@@ -118,7 +118,7 @@ def test_log_tampering_is_refused_then_reported(
     assert main(["init"]) == 0
     service = open_registry(settings)
     for _ in range(3):
-        service.rotate_keys()
+        service.transparency.rotate_keys()
     before = _snapshot(engine)
     size = len(before["log_entry"])
     assert size >= 6

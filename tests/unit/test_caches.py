@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from registry.services.caches import BoundedCache, FreshCache
-from registry.services.changes import ChangeSignal
+from registry.edge.caches import BoundedCache, FreshCache
+from registry.edge.changes import ChangeSignal
 from tests.support.env import FakeClock
 
 T0 = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

@@ -19,18 +19,17 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from registry.app import create_app
-from registry.bootstrap import initialise
+from registry.bootstrap import Services, initialise
 from registry.config import Settings
-from registry.services.registry import RegistryService
 from tests.support.env import TEST_KDF_ROUNDS, FakeClock
 from tests.support.pg import scratch_database
 from tests.support.world import World, build_world
 from tests.web.site import populate
 
 
-def app_with_pages(settings: Settings, clock: FakeClock, service: RegistryService) -> Litestar:
+def app_with_pages(settings: Settings, clock: FakeClock, service: Services) -> Litestar:
     """``create_app`` as served, with the test's clock and keys."""
-    return create_app(settings, clock=clock, keyring=service.keyring)
+    return create_app(settings, clock=clock, keyring=service.uow.keyring)
 
 
 def site_settings(database_url: str, folder: Path) -> Settings:
@@ -44,21 +43,21 @@ def site_settings(database_url: str, folder: Path) -> Settings:
 
 
 @pytest.fixture
-def service(settings: Settings, clock: FakeClock) -> RegistryService:
+def service(settings: Settings, clock: FakeClock) -> Services:
     return initialise(settings, clock)
 
 
 @pytest.fixture
 def client(
-    settings: Settings, clock: FakeClock, service: RegistryService
+    settings: Settings, clock: FakeClock, service: Services
 ) -> Iterator[TestClient[Any]]:
     with TestClient(app_with_pages(settings, clock, service)) as test_client:
         yield test_client
 
 
 @pytest.fixture
-def staff_token(service: RegistryService) -> str:
-    return service.create_staff_token("Sam Staff").token
+def staff_token(service: Services) -> str:
+    return service.identity.create_staff_token("Sam Staff").token
 
 
 @pytest.fixture
@@ -70,7 +69,7 @@ def world(client: TestClient[Any], staff_token: str) -> World:
 class Site:
     world: World
     codes: dict[str, str]
-    service: RegistryService
+    service: Services
 
     @property
     def client(self) -> TestClient[Any]:
@@ -90,9 +89,9 @@ def site(
     clock = FakeClock()
     service = initialise(settings, clock)
     with TestClient(app_with_pages(settings, clock, service)) as client:
-        world = build_world(client, service.create_staff_token("Sam Staff").token)
+        world = build_world(client, service.identity.create_staff_token("Sam Staff").token)
         yield Site(world=world, codes=populate(world), service=service)
-    service.db.dispose()
+    service.uow.db.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -10,9 +10,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from registry.services import badge_stats
-from registry.services.registry import RegistryService
-from registry.web.badges import (
+from registry.bootstrap import Services
+from registry.certificates.badges import (
     BadgeAddress,
     BadgeFacts,
     Variant,
@@ -20,7 +19,8 @@ from registry.web.badges import (
     badge_text,
     render_badge,
 )
-from registry.web.templating import environment
+from registry.edge.templating import environment
+from registry.misuse import foreign_embeds as badge_stats
 from tests.support.world import World
 from tests.web.conftest import Site
 
@@ -160,16 +160,16 @@ def test_a_status_change_shows_in_the_next_badge(world: World) -> None:
     assert tspan(parse(after.text), "status") == "Suspended"
 
 
-def _foreign_counts(world: World, service: RegistryService, code: str) -> dict[str, int]:
+def _foreign_counts(world: World, service: Services, code: str) -> dict[str, int]:
     """The counter as staff and the body see it beside misuse reports, once the server
     has written the showings it counted in memory."""
-    world.client.app.state.registry.flush_foreign_badges()
-    with service.db.read() as session:
+    world.client.app.state.services.misuse.flush_foreign_badges()
+    with service.uow.db.read() as session:
         found = badge_stats.summaries(session, ["copycat.example", "127.0.0.1"], None)
     return {d: s.total for d, rows in found.items() for s in rows if s.certificate == code}
 
 
-def test_domain_binding(world: World, service: RegistryService) -> None:
+def test_domain_binding(world: World, service: Services) -> None:
     code = world.certify()  # covers www.fietsen.example and fietsen-outlet.example
     path = f"/badge/{code}.svg"
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from registry.services.registry import RegistryService
-from registry.services.search import Search
+from registry.bootstrap import Services
+from registry.search.service import Search
 from tests.support.env import FakeClock
 from tests.support.world import World
 
@@ -41,14 +41,14 @@ def test_a_status_change_changes_the_etag(world: World) -> None:
 
 
 def test_a_credential_tampered_in_the_database_fails_the_servers_check(
-    world: World, service: RegistryService
+    world: World, service: Services
 ) -> None:
     code = world.certify()
     token = world.client.get(f"/api/v1/certificates/{code}/credential").text
     header, payload, signature = token.split(".")
     flipped = "A" if payload[-2] != "A" else "B"
     forged = f"{header}.{payload[:-2]}{flipped}{payload[-1]}.{signature}"
-    with service.db.write() as session:
+    with service.uow.db.write() as session:
         session.execute(
             sa.text("UPDATE certificate SET credential = :c WHERE code = :code"),
             {"c": forged, "code": code},
@@ -58,13 +58,13 @@ def test_a_credential_tampered_in_the_database_fails_the_servers_check(
     assert "step-failed" in server and "FAILED" in server
 
 
-def test_renaming_an_organisation_updates_the_index(world: World, service: RegistryService) -> None:
+def test_renaming_an_organisation_updates_the_index(world: World, service: Services) -> None:
     code = world.certify()
-    with service.db.write() as session:
+    with service.uow.db.write() as session:
         session.execute(
             sa.text("UPDATE organisation SET legal_name = :name WHERE registration_number = :n"),
             {"name": "Rijwielhandel Zoë", "n": "12345678"},
         )
-    search = Search(service.db, service.clock)
+    search = Search(service.uow.db, service.uow.clock)
     assert [h.code for h in search.find("rijwiel zoe").hits] == [code]
     assert search.find("fietsen").hits == []

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from registry.web.qr import qr_path
+from registry.edge.qr import qr_path
 from tests.web.conftest import Site
 
 PAGES = [

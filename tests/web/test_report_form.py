@@ -8,7 +8,7 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from registry.services.registry import RegistryService
+from registry.bootstrap import Services
 from tests.support.env import FakeClock
 
 ORIGIN = {"Origin": "https://registry.test", "Sec-Fetch-Site": "same-origin"}
@@ -27,7 +27,7 @@ def send(client: TestClient[Any], form: dict[str, str], **headers: str) -> Any:
 
 
 def test_a_report_from_the_home_page_is_stored(
-    client: TestClient[Any], clock: FakeClock, service: RegistryService
+    client: TestClient[Any], clock: FakeClock, service: Services
 ) -> None:
     form = form_of(client)
     clock.now += timedelta(seconds=20)
@@ -36,8 +36,8 @@ def test_a_report_from_the_home_page_is_stored(
     assert "Bedankt voor uw melding" in response.text
     assert re.search(r"mr_[0-9a-f]{16}", response.text)
     assert "set-cookie" not in response.headers
-    staff = service.authenticate(service.create_staff_token("Sam").token)
-    reports = service.misuse_reports(staff, "all", 10, None).items
+    staff = service.identity.authenticate(service.identity.create_staff_token("Sam").token)
+    reports = service.misuse.misuse_reports(staff, "all", 10, None).items
     assert [r.domain for r in reports] == ["copycat.example"]
 
 

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from registry.domain.codes import ALPHABET
-from registry.services.search import Search
+from registry.search.service import Search
 from tests.web.conftest import Site
 
 
@@ -149,14 +149,14 @@ def test_name_search_uses_the_index(site: Site) -> None:
     def record(_conn, _cursor, statement, _parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
         statements.append(statement)
 
-    sa.event.listen(service.db.engine, "before_cursor_execute", record)
+    sa.event.listen(service.uow.db.engine, "before_cursor_execute", record)
     try:
-        assert Search(service.db, service.clock).find("fiets").hits
+        assert Search(service.uow.db, service.uow.clock).find("fiets").hits
     finally:
-        sa.event.remove(service.db.engine, "before_cursor_execute", record)
+        sa.event.remove(service.uow.db.engine, "before_cursor_execute", record)
     (statement,) = [s for s in statements if "registry_fold(" in s or "name_fts MATCH" in s]
-    with service.db.engine.connect() as connection:
-        if service.db.is_sqlite:
+    with service.uow.db.engine.connect() as connection:
+        if service.uow.db.is_sqlite:
             plan = connection.exec_driver_sql(
                 "EXPLAIN QUERY PLAN SELECT rowid FROM organisation_name_fts "
                 "WHERE organisation_name_fts MATCH '\"fiets\"*'"

@@ -11,9 +11,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from jinja2 import nodes
 
-from registry.web.i18n import catalogue_path, negotiate
-from registry.web.qr import QrPath
-from registry.web.templating import environment, templates_dir, visible_controls
+from registry.edge.i18n import catalogue_path, negotiate
+from registry.edge.qr import QrPath
+from registry.edge.templating import environment, templates_dir, visible_controls
 from tests.web.conftest import Site
 from tests.web.site import HOSTILE_NAME
 
@@ -109,7 +109,7 @@ def test_every_message_has_a_dutch_translation() -> None:
         for _file, _line, message, _comments, _context in extract_from_dir(
             str(ROOT),
             method_map=[
-                ("registry/web/**.py", "python"),
+                ("registry/**.py", "python"),
                 ("templates/**.html", "jinja2"),
                 ("templates/**.svg", "jinja2"),
             ],

@@ -182,3 +182,10 @@ def test_a_cache_lifetime_never_outlives_the_status(
         last_fresh = later + seconds * SECOND - timedelta(microseconds=1)
         assert effective_status(stored, valid_until, max(last_fresh, later)) is seen
         assert effective_status(stored, valid_until, later + (seconds + 1) * SECOND) is S.EXPIRED
+
+
+@pytest.mark.parametrize("status", list(CertificateStatus))
+def test_only_withdrawn_blocks_changes(status: CertificateStatus) -> None:
+    from registry.domain.status import blocks_changes
+
+    assert blocks_changes(status) is (status is CertificateStatus.WITHDRAWN)

@@ -5,6 +5,8 @@ Revises:
 Create Date: 2026-11-28 14:22:31.714753
 
 Every entity of the domain, and triggers that keep published scheme versions immutable.
+
+Long because it is a generated migration, kept as generated.
 """
 
 from __future__ import annotations

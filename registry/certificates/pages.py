@@ -1,0 +1,111 @@
+"""The certificate page: status first, then holder, scheme, what was checked, who
+checked, history, and the checks a visitor can repeat."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import anyio.to_thread
+from litestar import Request
+
+from registry.bootstrap import Services
+from registry.certificates import badges, verification
+from registry.certificates.queries import CertificateSnapshot
+from registry.domain.codes import InvalidCodeError, normalise_code
+from registry.edge import http, qr, templating, views
+from registry.edge.answers import Answer
+from registry.edge.app_state import registry_of
+from registry.edge.pages import not_found_page, page_context
+from registry.errors import NotFoundError
+from registry.misuse.pages import report_form
+from registry.search.service import only_check_is_wrong
+
+
+@http.page_route("/c/{code:str}", "web:certificate", in_thread=False)
+async def certificate(request: Request[Any, Any, Any], code: str) -> Answer:
+    """Status first, then holder, scheme, what was checked, who checked, history, checks.
+
+    The rendered page is kept until the next committed change (or the moment the clock
+    alone changes its status), so a fresh page costs no database read, template or thread.
+    """
+    registry = registry_of(request)
+    page = page_context(request)
+    canonical, problem = _read_code(code)
+    if canonical is not None and canonical != code:
+        return http.redirect(page.href(f"/c/{canonical}"), permanent=True)
+    cache = registry.caches.named("pages")
+    key = ("certificate", code, page.lang, page.explicit)
+    rendered: http.RenderedPage | None = cache.get(key)
+    if rendered is None:
+        stamp = cache.stamp()  # before the snapshot: a page never outlives what it shows
+        rendered = await _certificate_page(registry, page, code, canonical, problem)
+        cache.put(key, rendered, stamp, rendered.changes_at)
+    return http.rendered_response(request, rendered, registry.uow.clock())
+
+
+def _read_code(code: str) -> tuple[str | None, str]:
+    """The canonical code, or None and what is wrong with the text."""
+    try:
+        return normalise_code(code), ""
+    except InvalidCodeError as error:
+        return None, error.detail
+
+
+async def _certificate_page(
+    registry: Services,
+    page: views.PageContext,
+    code: str,
+    canonical: str | None,
+    problem: str,
+) -> http.RenderedPage:
+    """The page of ``code``, or the page that says what is wrong with it: rendered in a
+    worker thread, and kept like any other (unknown codes are asked for again too)."""
+    if canonical is None:
+        return await anyio.to_thread.run_sync(
+            lambda: not_found_page(
+                page, "code", code=code, mistyped=only_check_is_wrong(code), problem=problem
+            )
+        )
+    try:
+        snapshot = await registry.certificates.certificate_snapshot_soon(canonical)
+    except NotFoundError:
+        return await anyio.to_thread.run_sync(
+            lambda: not_found_page(page, "certificate", code=canonical)
+        )
+    return await anyio.to_thread.run_sync(_render_certificate, registry, page, snapshot)
+
+
+def _render_certificate(
+    registry: Services, page: views.PageContext, snapshot: CertificateSnapshot
+) -> http.RenderedPage:
+    found = snapshot.public
+    version = registry.schemes.scheme_version(found.scheme.slug, found.scheme_version)
+    body = registry.bodies.body(found.body.slug)
+    check = verification.check_certificate(registry, found)
+    url = f"{registry.uow.settings.public_url}/c/{quote(found.code)}"
+    html = templating.render(
+        page.lang,
+        "certificates/certificate.html",
+        {
+            "page": page,
+            "certificate": found,
+            "groups": views.findings_by_dimension(found.findings, version, page.lang),
+            "accreditations": views.accreditations_for(body, found.scheme.slug),
+            "body": body,
+            "schemes": {s.slug: s for s in registry.schemes.schemes()},
+            "check": check,
+            "qr": qr.qr_path(url),
+            "page_url": url,
+            "snippets": badges.embed_snippets(
+                registry.uow.settings.public_url,
+                found.code,
+                templating.local_name(found.scheme, "name", page.lang),
+                found.holder.legal_name,
+                page.lang,
+            ),
+            "snippet_texts": badges.SNIPPET_TEXTS[page.lang],
+            "report": report_form(registry, page.lang, found.code),
+        },
+    )
+    return http.RenderedPage.of(html, snapshot.until)

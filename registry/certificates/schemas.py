@@ -1,0 +1,66 @@
+"""The certificates feature's input (``*Create``) and output (``*Public``) shapes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from msgspec import Meta
+
+from registry.certification.schemas import FindingPublic, OrganisationPublic
+from registry.domain.vocabulary import StatusName
+from registry.edge.schemas import Input, Output, ShortReason
+
+
+class StatusChange(Input, kw_only=True):
+    reason: ShortReason
+
+
+class DomainCreate(Input, kw_only=True):
+    domain: Annotated[str, Meta(min_length=1, max_length=300)]
+
+
+class SchemeRef(Output, kw_only=True):
+    slug: str
+    name_nl: str
+    name_en: str
+
+
+class BodyRef(Output, kw_only=True):
+    slug: str
+    name: str
+
+
+class CoveredDomain(Output, kw_only=True):
+    domain: str
+    source: Literal["audited", "holder"]
+    added_at: datetime
+
+
+class HistoryItem(Output, kw_only=True):
+    type: str
+    at: datetime
+    reason: str
+    assessment: str | None = None
+    assessment_type: str | None = None
+    log_index: int | None = None
+
+
+class CertificatePublic(Output, kw_only=True):
+    code: str
+    status: StatusName
+    status_reason: str
+    status_changed_at: datetime
+    holder: OrganisationPublic
+    scheme: SchemeRef
+    scheme_version: int
+    body: BodyRef
+    auditor: str
+    scope: str
+    valid_from: datetime
+    valid_until: datetime
+    issued_at: datetime
+    domains: list[CoveredDomain]
+    findings: list[FindingPublic]
+    history: list[HistoryItem]
+    credential_kid: str

@@ -1,0 +1,519 @@
+"""Certificates: issuance and renewal (from a decision), status changes, covered domains.
+
+Every status change goes through :func:`change_status` and every event through
+``events.record``, so the log attaches in one place.
+
+Over 300 lines: issuance, renewal, status changes and holder domains write the same
+certificate row and its events; the rules they apply are in ``domain/``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from registry.bodies.store import accreditation_on
+from registry.certificates.credentials import credential_payload
+from registry.certification.assessments import findings_public
+from registry.certification.schemas import FindingPublic
+from registry.db.tables import (
+    Accreditation,
+    Assessment,
+    Body,
+    Certificate,
+    CertificateDomain,
+    Organisation,
+    OrganisationDomain,
+    Person,
+    Scheme,
+    SchemeVersion,
+    pk,
+)
+from registry.domain.codes import new_code, normalise_code
+from registry.domain.hosts import normalise_domain
+from registry.domain.status import (
+    CertificateStatus,
+    Transition,
+    apply_transition,
+    blocks_changes,
+    effective_status,
+)
+from registry.domain.validity import valid_until_after
+from registry.domain.vocabulary import Role
+from registry.errors import ConflictError, NotFoundError, PermissionDeniedError, RuleViolationError
+from registry.identity.auth import Actor
+from registry.signing import Signer, sign_credential
+from registry.transparency import events
+
+EVENT_OF_TRANSITION = {
+    Transition.SUSPEND: "certificate.suspended",
+    Transition.REINSTATE: "certificate.reinstated",
+    Transition.WITHDRAW: "certificate.withdrawn",
+    Transition.EXPIRE: "certificate.expired",
+    Transition.RENEW: "certificate.renewed",
+}
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """What issuing needs besides the session: who signs, and as which registry."""
+
+    signer: Signer
+    public_url: str
+
+
+@dataclass(frozen=True)
+class CredentialSubject:
+    """What a certificate's credential says besides the certificate row itself."""
+
+    organisation: Organisation
+    scheme: Scheme
+    version: SchemeVersion
+    body: Body
+    accreditation: Accreditation | None
+    auditor_pseudonym: str
+    assessment_type: str
+    audit_end: str
+    domains: list[str]
+    scope: str
+    findings: list[FindingPublic]
+
+
+def certificate_by_code(session: Session, code: str) -> Certificate:
+    normalised = normalise_code(code)
+    found = session.exec(select(Certificate).where(Certificate.code == normalised)).first()
+    if found is None:
+        raise NotFoundError(f"no certificate {normalised} in the registry")
+    return found
+
+
+def unused_codes(session: Session, count: int) -> list[str]:
+    """``count`` new certificate codes no certificate has: 40 random bits each, so a
+    collision is rare, and checked (one query per round)."""
+    codes: set[str] = set()
+    while len(codes) < count:
+        fresh = {new_code() for _ in range(count - len(codes))} - codes
+        taken = set(
+            session.exec(select(Certificate.code).where(col(Certificate.code).in_(fresh))).all()
+        )
+        codes |= fresh - taken
+    return sorted(codes)
+
+
+def _unused_code(session: Session) -> str:
+    return unused_codes(session, 1)[0]
+
+
+def issue(
+    session: Session, issuer: Issuer, assessment: Assessment, actor: Actor, now: datetime
+) -> Certificate:
+    """A new certificate from a positive decision on an initial assessment."""
+    version = session.get(SchemeVersion, assessment.scheme_version_id)
+    assert version is not None
+    scheme = session.get(Scheme, version.scheme_id)
+    assert scheme is not None
+    certificate = new_certificate(
+        _unused_code(session),
+        assessment.organisation_id,
+        pk(version),
+        assessment.body_id,
+        scheme.max_validity_months,
+        now,
+    )
+    session.add(certificate)
+    session.flush()
+    assessment.certificate_id = certificate.id
+    _sign_and_record(session, issuer, certificate, assessment, actor, now, "certificate.issued", "")
+    return certificate
+
+
+def new_certificate(
+    code: str,
+    organisation_id: int,
+    scheme_version_id: int,
+    body_id: int,
+    max_validity_months: int,
+    now: datetime,
+) -> Certificate:
+    """A certificate issued ``now``, valid for the scheme's longest validity, before its
+    credential is signed: the one row an issue writes, single or in a batch."""
+    return Certificate(
+        code=code,
+        organisation_id=organisation_id,
+        scheme_version_id=scheme_version_id,
+        body_id=body_id,
+        status=CertificateStatus.VALID.value,
+        status_reason="",
+        status_changed_at=now,
+        valid_from=now,
+        valid_until=valid_until_after(now, max_validity_months),
+        issued_at=now,
+        credential="",
+        credential_kid="",
+    )
+
+
+def credential_event(
+    event_type: str, certificate: Certificate, assessment_public_id: str, now: datetime, reason: str
+) -> events.RegistryEvent:
+    """The log entry that carries a new credential in full (issued, renewed)."""
+    return events.RegistryEvent(
+        type=event_type,
+        at=now,
+        reason=reason,
+        data={
+            "code": certificate.code,
+            "assessment": assessment_public_id,
+            "credential": certificate.credential,
+        },
+    )
+
+
+def sign_certificate(
+    issuer: Issuer, certificate: Certificate, subject: CredentialSubject, now: datetime
+) -> None:
+    """Sign exactly what was checked and stored into ``certificate``: the stored JWS is
+    what is served."""
+    payload = credential_payload(
+        issuer=issuer.public_url,
+        certificate=certificate,
+        organisation=subject.organisation,
+        scheme=subject.scheme,
+        version=subject.version,
+        body=subject.body,
+        accreditation=subject.accreditation,
+        auditor_pseudonym=subject.auditor_pseudonym,
+        assessment_type=subject.assessment_type,
+        audit_end=subject.audit_end,
+        domains=subject.domains,
+        scope=subject.scope,
+        findings=subject.findings,
+        issued_at=now,
+    )
+    certificate.credential = sign_credential(issuer.signer, payload)
+    certificate.credential_kid = issuer.signer.kid
+
+
+def renew(
+    session: Session, issuer: Issuer, assessment: Assessment, actor: Actor, now: datetime
+) -> Certificate:
+    """Recertification: same code, new version and validity, a new credential."""
+    certificate = session.get(Certificate, assessment.certificate_id)
+    assert certificate is not None
+    current = effective_status(CertificateStatus(certificate.status), certificate.valid_until, now)
+    apply_transition(current, Transition.RENEW)
+    version = session.get(SchemeVersion, assessment.scheme_version_id)
+    assert version is not None
+    scheme = session.get(Scheme, version.scheme_id)
+    assert scheme is not None
+    certificate.scheme_version_id = assessment.scheme_version_id
+    certificate.status = CertificateStatus.VALID.value
+    certificate.status_reason = ""
+    certificate.status_changed_at = now
+    certificate.valid_from = now
+    certificate.valid_until = valid_until_after(now, scheme.max_validity_months)
+    certificate.issued_at = now
+    _sign_and_record(
+        session,
+        issuer,
+        certificate,
+        assessment,
+        actor,
+        now,
+        "certificate.renewed",
+        "recertification audit passed",
+    )
+    return certificate
+
+
+def _sign_and_record(
+    session: Session,
+    issuer: Issuer,
+    certificate: Certificate,
+    assessment: Assessment,
+    actor: Actor,
+    now: datetime,
+    event_type: str,
+    reason: str,
+) -> None:
+    """Scope, signature, and the log entry that carries the new credential in full."""
+    _set_audited_domains(session, certificate, assessment, now)
+    _sign(session, issuer, certificate, assessment, now)
+    events.record(
+        session,
+        credential_event(event_type, certificate, assessment.public_id, now, reason),
+        certificate=certificate,
+        actor_id=actor.person_id,
+        assessment_id=assessment.id,
+    )
+
+
+def record_surveillance(
+    session: Session, assessment: Assessment, actor: Actor, now: datetime
+) -> Certificate:
+    """A passed surveillance audit adds to the history; it issues no credential.
+
+    Raises RuleViolationError when the certificate was withdrawn after the audit was
+    submitted: a withdrawn certificate's history ends with the withdrawal.
+    """
+    certificate = session.get(Certificate, assessment.certificate_id)
+    assert certificate is not None
+    if blocks_changes(
+        effective_status(CertificateStatus(certificate.status), certificate.valid_until, now)
+    ):
+        raise RuleViolationError(
+            f"certificate {certificate.code} was withdrawn; a surveillance audit can no longer be recorded",
+            rule="certificate-withdrawn",
+        )
+    events.record(
+        session,
+        events.RegistryEvent(
+            type="certificate.surveilled",
+            at=now,
+            reason="surveillance audit passed",
+            data={"code": certificate.code, "assessment": assessment.public_id},
+        ),
+        certificate=certificate,
+        actor_id=actor.person_id,
+        assessment_id=assessment.id,
+    )
+    return certificate
+
+
+def _set_audited_domains(
+    session: Session, certificate: Certificate, assessment: Assessment, now: datetime
+) -> None:
+    """The audited domains become those of the assessment; the holder's own stay."""
+    wanted = set(json.loads(assessment.domains))
+    current = session.exec(
+        select(CertificateDomain).where(
+            CertificateDomain.certificate_id == certificate.id,
+            col(CertificateDomain.removed_at).is_(None),
+        )
+    ).all()
+    present = {d.domain for d in current}
+    for row in current:
+        if row.source == "audited" and row.domain not in wanted:
+            row.removed_at = now
+            session.add(row)
+    for domain in sorted(wanted - present):
+        session.add(
+            CertificateDomain(
+                certificate_id=pk(certificate), domain=domain, source="audited", added_at=now
+            )
+        )
+        if session.get(OrganisationDomain, (certificate.organisation_id, domain)) is None:
+            session.add(
+                OrganisationDomain(organisation_id=certificate.organisation_id, domain=domain)
+            )
+    session.flush()
+
+
+def covered_domains(session: Session, certificate_id: int) -> list[CertificateDomain]:
+    return list(
+        session.exec(
+            select(CertificateDomain)
+            .where(
+                CertificateDomain.certificate_id == certificate_id,
+                col(CertificateDomain.removed_at).is_(None),
+            )
+            .order_by(col(CertificateDomain.domain))
+        )
+    )
+
+
+def _sign(
+    session: Session,
+    issuer: Issuer,
+    certificate: Certificate,
+    assessment: Assessment,
+    now: datetime,
+) -> None:
+    """Sign exactly what was checked and stored; the stored JWS is what is served."""
+    organisation = session.get(Organisation, certificate.organisation_id)
+    version = session.get(SchemeVersion, certificate.scheme_version_id)
+    body = session.get(Body, certificate.body_id)
+    auditor = session.get(Person, assessment.auditor_id)
+    assert organisation and version and body and auditor
+    scheme = session.get(Scheme, version.scheme_id)
+    assert scheme is not None
+    accreditation = accreditation_on(session, pk(body), pk(scheme), assessment.audit_end)
+    subject = CredentialSubject(
+        organisation=organisation,
+        scheme=scheme,
+        version=version,
+        body=body,
+        accreditation=accreditation,
+        auditor_pseudonym=auditor.pseudonym,
+        assessment_type=assessment.type,
+        audit_end=assessment.audit_end.isoformat(),
+        domains=[
+            d.domain for d in covered_domains(session, certificate.id or 0) if d.source == "audited"
+        ],
+        scope=assessment.scope,
+        findings=findings_public(session, assessment),
+    )
+    sign_certificate(issuer, certificate, subject, now)
+    session.add(certificate)
+    session.flush()
+
+
+def change_status(
+    session: Session, actor: Actor, code: str, transition: Transition, reason: str, now: datetime
+) -> Certificate:
+    """Suspend, reinstate or withdraw: the body that certified decides, with a public reason."""
+    actor.require(Role.BODY_ADMIN)
+    certificate = certificate_by_code(session, code)
+    if certificate.body_id != actor.body_id:
+        raise PermissionDeniedError(
+            f"certificate {certificate.code} is held with another certification body"
+        )
+    return _transition(session, certificate, transition, reason, now, actor_id=actor.person_id)
+
+
+def _transition(
+    session: Session,
+    certificate: Certificate,
+    transition: Transition,
+    reason: str,
+    now: datetime,
+    *,
+    actor_id: int | None,
+    changed_at: datetime | None = None,
+) -> Certificate:
+    stored = CertificateStatus(certificate.status)
+    # The sweep records what the clock already decided, so it starts from the stored status.
+    current = (
+        stored
+        if transition is Transition.EXPIRE
+        else effective_status(stored, certificate.valid_until, now)
+    )
+    target = apply_transition(current, transition)
+    certificate.status = target.value
+    certificate.status_reason = reason
+    certificate.status_changed_at = changed_at or now
+    session.add(certificate)
+    session.flush()
+    events.record(
+        session,
+        events.RegistryEvent(
+            type=EVENT_OF_TRANSITION[transition],
+            at=now,
+            reason=reason,
+            data={"code": certificate.code},
+        ),
+        certificate=certificate,
+        actor_id=actor_id,
+    )
+    return certificate
+
+
+def expire_due(session: Session, now: datetime, limit: int = 500) -> list[str]:
+    """The sweep: record ``certificate.expired`` for certificates whose validity has ended.
+
+    Readers already see them as expired (status is computed from the clock); this writes
+    the history entry when the sweep runs, with the status dated at the instant the
+    validity ended. Rows are locked (skipping those another process holds) so that two
+    sweeping processes never expire one certificate twice.
+    """
+    due = session.exec(
+        select(Certificate)
+        .where(
+            col(Certificate.status).in_(("valid", "suspended")), col(Certificate.valid_until) <= now
+        )
+        .order_by(col(Certificate.valid_until))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for certificate in due:
+        _transition(
+            session,
+            certificate,
+            Transition.EXPIRE,
+            "validity period ended",
+            now,
+            actor_id=None,
+            changed_at=certificate.valid_until,
+        )
+    return [c.code for c in due]
+
+
+def add_holder_domain(
+    session: Session, actor: Actor, code: str, raw: str, now: datetime
+) -> CertificateDomain:
+    """The holder declares a domain; it is shown as declared, not as audited."""
+    certificate = _holders_certificate(session, actor, code, now)
+    domain = normalise_domain(raw)
+    existing = session.exec(
+        select(CertificateDomain).where(
+            CertificateDomain.certificate_id == certificate.id,
+            CertificateDomain.domain == domain,
+            col(CertificateDomain.removed_at).is_(None),
+        )
+    ).first()
+    if existing is not None:
+        raise ConflictError(f"{domain} is already covered by certificate {certificate.code}")
+    row = CertificateDomain(
+        certificate_id=pk(certificate), domain=domain, source="holder", added_at=now
+    )
+    session.add(row)
+    session.flush()
+    events.record(
+        session,
+        events.RegistryEvent(
+            type="certificate.domain_added",
+            at=now,
+            data={"code": certificate.code, "domain": domain},
+        ),
+        certificate=certificate,
+        actor_id=actor.person_id,
+    )
+    return row
+
+
+def remove_holder_domain(
+    session: Session, actor: Actor, code: str, raw: str, now: datetime
+) -> None:
+    """The holder withdraws a domain from the certificate's scope (audited ones too)."""
+    certificate = _holders_certificate(session, actor, code, now)
+    domain = normalise_domain(raw)
+    row = session.exec(
+        select(CertificateDomain).where(
+            CertificateDomain.certificate_id == certificate.id,
+            CertificateDomain.domain == domain,
+            col(CertificateDomain.removed_at).is_(None),
+        )
+    ).first()
+    if row is None:
+        raise NotFoundError(f"{domain} is not covered by certificate {certificate.code}")
+    row.removed_at = now
+    session.add(row)
+    events.record(
+        session,
+        events.RegistryEvent(
+            type="certificate.domain_removed",
+            at=now,
+            data={"code": certificate.code, "domain": domain},
+        ),
+        certificate=certificate,
+        actor_id=actor.person_id,
+    )
+
+
+def _holders_certificate(session: Session, actor: Actor, code: str, now: datetime) -> Certificate:
+    actor.require(Role.HOLDER)
+    certificate = certificate_by_code(session, code)
+    if certificate.organisation_id != actor.organisation_id:
+        raise PermissionDeniedError(
+            f"certificate {certificate.code} belongs to another organisation"
+        )
+    if blocks_changes(
+        effective_status(CertificateStatus(certificate.status), certificate.valid_until, now)
+    ):
+        raise ConflictError(
+            f"certificate {certificate.code} is withdrawn; its scope can no longer change"
+        )
+    return certificate

@@ -1,0 +1,141 @@
+"""The server's own check of a certificate page: the same steps the page's script takes.
+
+For browsers without Ed25519 in WebCrypto, and as a second opinion for those with it:
+
+1. the credential verifies under its key in the JWKS (``verify_credential``), and a
+   compromised key is refused unless the credential's log entry predates the compromise;
+2. the credential says what the page says (code, holder, registration number, scheme,
+   version, validity);
+3. the credential's log entry is in the log: the proof bundle's checkpoint is signed by
+   the log key, the inclusion proof leads from the entry to its root, and the entry
+   carries this credential byte for byte.
+
+The log step is reported as unavailable when the registry serves no proof for the
+certificate (yet). Nothing here raises for a bad credential: every outcome is a result
+to show.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from registry.bootstrap import Services
+from registry.certificates.schemas import CertificatePublic
+from registry.errors import NotFoundError, RegistryError
+from registry.signing import VerifiedCredential, parse_jwks, parse_time, verify_credential
+from registry.tlog import ProofBundle, parse_verifier_key, verify_proof_bundle
+
+Outcome = Literal["passed", "failed", "unavailable"]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str  # "signature" | "content" | "log"
+    outcome: Outcome
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ServerCheck:
+    steps: list[Step] = field(default_factory=list)
+    kid: str = ""
+    key_status: str = ""
+    log_index: int | None = None
+    tree_size: int | None = None
+    audit_end: date | None = None
+
+
+def check_certificate(registry: Services, certificate: CertificatePublic) -> ServerCheck:
+    token = registry.certificates.credential(certificate.code)
+    log_step, logged_at, log_index, tree_size = _log_step(registry, certificate.code, token)
+    try:
+        verified = verify_credential(token, parse_jwks(registry.transparency.jwks()), logged_at=logged_at)
+    except RegistryError as error:
+        return ServerCheck(steps=[Step("signature", "failed", error.detail), log_step])
+    content = _content_step(verified, certificate)
+    subject = verified.payload.get("credentialSubject", {})
+    assessment = subject.get("assessment", {}) if isinstance(subject, dict) else {}
+    return ServerCheck(
+        steps=[Step("signature", "passed"), content, log_step],
+        kid=verified.kid,
+        key_status=verified.key_status,
+        log_index=log_index,
+        tree_size=tree_size,
+        audit_end=_day(assessment.get("auditEnd")) if isinstance(assessment, dict) else None,
+    )
+
+
+def _content_step(verified: VerifiedCredential, certificate: CertificatePublic) -> Step:
+    payload = verified.payload
+    subject = payload.get("credentialSubject")
+    if not isinstance(subject, dict):
+        return Step("content", "failed", "the credential has no credentialSubject")
+    holder = subject.get("holder") or {}
+    scheme = subject.get("scheme") or {}
+    expected: list[tuple[str, Any, Any]] = [
+        ("certificate", subject.get("certificate"), certificate.code),
+        ("holder", holder.get("legalName"), certificate.holder.legal_name),
+        (
+            "registration number",
+            holder.get("registrationNumber"),
+            certificate.holder.registration_number,
+        ),
+        ("scheme", scheme.get("id"), certificate.scheme.slug),
+        ("scheme version", scheme.get("version"), certificate.scheme_version),
+        ("valid until", _instant(payload.get("validUntil")), certificate.valid_until),
+    ]
+    for name, signed, shown in expected:
+        if signed != shown:
+            return Step("content", "failed", f"the signed {name} differs from the page")
+    return Step("content", "passed")
+
+
+def _instant(value: Any) -> datetime | None:
+    try:
+        return parse_time(value) if isinstance(value, str) else None
+    except RegistryError:
+        return None
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _log_step(
+    registry: Services, code: str, token: str
+) -> tuple[Step, datetime | None, int | None, int | None]:
+    try:
+        raw = registry.transparency.certificate_proof(code)
+        vkey = registry.transparency.log_vkey()
+    except NotFoundError:
+        return Step("log", "unavailable"), None, None, None
+    try:
+        bundle = ProofBundle.parse(raw)
+        proven = verify_proof_bundle(bundle, [parse_verifier_key(vkey)])
+        entry = json.loads(proven.entry)
+        data = entry.get("data", {}) if isinstance(entry, dict) else {}
+        if not isinstance(data, dict) or data.get("credential") != token:
+            return (
+                Step("log", "failed", "the log entry carries another credential"),
+                None,
+                None,
+                None,
+            )
+        if data.get("code") != code:
+            return (
+                Step("log", "failed", "the log entry is about another certificate"),
+                None,
+                None,
+                None,
+            )
+        logged_at = _instant(entry.get("time"))
+    except (RegistryError, ValueError) as error:
+        detail = error.detail if isinstance(error, RegistryError) else "the log entry is not JSON"
+        return Step("log", "failed", detail), None, None, None
+    return Step("log", "passed"), logged_at, proven.index, proven.checkpoint.size

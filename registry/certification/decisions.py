@@ -1,0 +1,109 @@
+"""The certification decision: four-eyes, then issue, renew or record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from registry.certificates import store as certificates
+from registry.certification.assessments import assessment_by_id
+from registry.certification.schemas import DecisionCreate
+from registry.db.tables import Assessment, Decision, Finding, pk
+from registry.domain.assessments import check_certifiable
+from registry.domain.independence import check_four_eyes
+from registry.domain.vocabulary import AssessmentType, Role
+from registry.errors import ConflictError, PermissionDeniedError
+from registry.identity.auth import Actor
+
+
+def decide(
+    session: Session,
+    issuer: certificates.Issuer,
+    actor: Actor,
+    assessment_id: str,
+    data: DecisionCreate,
+    now: datetime,
+) -> Decision:
+    """Take the decision on a submitted assessment.
+
+    Refused when the decider is the assessment's auditor (whatever token they use), when
+    the assessment belongs to another body, was already decided, or (to certify) has a
+    major nonconformity.
+    """
+    actor.require(Role.BODY_ADMIN)
+    return decide_on(session, issuer, actor, assessment_by_id(session, assessment_id), data, now)
+
+
+def may_decide(decider: Actor, body_id: int, auditor_id: int) -> None:
+    """The decider is an admin of the assessing body, and not the person who audited
+    (four-eyes is checked by person, whatever token they use)."""
+    decider.require(Role.BODY_ADMIN)
+    if body_id != decider.body_id:
+        raise PermissionDeniedError("this assessment belongs to another certification body")
+    check_four_eyes(auditor_id, decider.person_id)
+
+
+def decision_values(
+    assessment_id: int,
+    decider: Actor,
+    data: DecisionCreate,
+    now: datetime,
+    certificate_id: int | None,
+) -> dict[str, Any]:
+    """The decision row's columns: what ``decide_on`` stores, and a batch stores in bulk."""
+    return {
+        "assessment_id": assessment_id,
+        "decided_by_id": decider.person_id,
+        "outcome": data.outcome,
+        "reason": data.reason,
+        "decided_at": now,
+        "certificate_id": certificate_id,
+    }
+
+
+def decide_on(
+    session: Session,
+    issuer: certificates.Issuer,
+    actor: Actor,
+    assessment: Assessment,
+    data: DecisionCreate,
+    now: datetime,
+) -> Decision:
+    """``decide`` for an assessment already loaded."""
+    may_decide(actor, assessment.body_id, assessment.auditor_id)
+    if assessment.status != "submitted":
+        raise ConflictError(
+            f"assessment {assessment.public_id} was already decided ({assessment.status})"
+        )
+    certificate = None
+    if data.outcome == "certify":
+        results = {
+            f.criterion_code: f.result
+            for f in session.exec(select(Finding).where(Finding.assessment_id == assessment.id))
+        }
+        check_certifiable(results)
+        kind = AssessmentType(assessment.type)
+        if kind is AssessmentType.INITIAL:
+            certificate = certificates.issue(session, issuer, assessment, actor, now)
+        elif kind is AssessmentType.RECERTIFICATION:
+            certificate = certificates.renew(session, issuer, assessment, actor, now)
+        else:
+            certificate = certificates.record_surveillance(session, assessment, actor, now)
+        assessment.status = "certified"
+    else:
+        assessment.status = "refused"
+    session.add(assessment)
+    decision = Decision(
+        **decision_values(
+            pk(assessment),
+            actor,
+            data,
+            now,
+            certificate.id if certificate is not None else None,
+        )
+    )
+    session.add(decision)
+    session.flush()
+    return decision

@@ -1,0 +1,86 @@
+"""The certification feature's input (``*Create``) and output (``*Public``) shapes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from msgspec import Meta
+
+from registry.domain.vocabulary import AssessmentTypeName, DimensionName, MethodName, ResultName
+from registry.edge.schemas import Country, CriterionCode, Input, Name, Output, Sha256Hex, Slug
+
+
+class OrganisationCreate(Input, kw_only=True):
+    legal_name: Name
+    country: Country = "NL"
+    registration_number: Annotated[str, Meta(min_length=1, max_length=40)]
+
+
+class FindingCreate(Input, kw_only=True):
+    criterion: CriterionCode
+    result: ResultName
+    evidence_summary: Annotated[str, Meta(max_length=4000)] = ""
+    evidence_digests: Annotated[list[Sha256Hex], Meta(max_length=50)] = []
+
+
+class AssessmentCreate(Input, kw_only=True):
+    type: AssessmentTypeName
+    scheme: Slug
+    scheme_version: Annotated[int, Meta(ge=1)]
+    organisation: OrganisationCreate
+    certificate: str | None = None
+    audit_start: date
+    audit_end: date
+    scope: Annotated[str, Meta(max_length=2000)] = ""
+    domains: Annotated[list[Annotated[str, Meta(max_length=300)]], Meta(max_length=50)] = []
+    findings: Annotated[list[FindingCreate], Meta(min_length=1, max_length=500)]
+
+
+class FindingPublic(Output, kw_only=True):
+    criterion: str
+    title_nl: str
+    title_en: str
+    dimension: DimensionName
+    method: MethodName
+    mandatory: bool
+    result: ResultName
+    evidence_summary: str
+    evidence_digests: list[str]
+
+
+class OrganisationPublic(Output, kw_only=True):
+    legal_name: str
+    country: str
+    registration_number: str
+
+
+class AssessmentPublic(Output, kw_only=True):
+    id: str
+    type: AssessmentTypeName
+    status: str
+    scheme: str
+    scheme_version: int
+    organisation: OrganisationPublic
+    body: str
+    auditor: str
+    certificate: str | None
+    audit_start: date
+    audit_end: date
+    submitted_at: datetime
+    scope: str
+    domains: list[str]
+    findings: list[FindingPublic]
+
+
+class DecisionCreate(Input, kw_only=True):
+    outcome: Literal["certify", "refuse"]
+    reason: Annotated[str, Meta(max_length=500)] = ""
+
+
+class DecisionPublic(Output, kw_only=True):
+    assessment: str
+    outcome: str
+    decided_at: datetime
+    decided_by: str
+    certificate: str | None

@@ -1,0 +1,156 @@
+"""In-memory caches of public answers, so that the hot reads cost little more than a
+constant answer.
+
+``FreshCache`` holds what a committed change can make stale (a certificate, a badge, a
+page, the checkpoint): it empties itself when the ``ChangeSignal`` stamp moves, and an
+entry also ends at its own deadline (the moment the clock alone changes a status) and at
+a maximum age. ``BoundedCache`` holds what never changes once it exists (an inclusion
+proof for a given tree size, a full tile). Both keep at most a fixed number of entries,
+dropping the oldest first, so memory per process stays bounded at any registry size.
+
+Loads run outside any lock: two threads missing the same key both load it, and the
+second store wins; a value loaded under an older stamp is never stored.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar, cast
+
+import anyio.to_thread
+
+from registry.clock import Clock
+from registry.edge.changes import ChangeSignal
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class BoundedCache(Generic[K, V]):
+    """At most ``max_entries`` values, the oldest dropped first."""
+
+    def __init__(self, max_entries: int) -> None:
+        if max_entries < 1:
+            raise ValueError(f"a cache needs room for at least one entry, not {max_entries}")
+        self._max_entries = max_entries
+        self._entries: dict[K, V] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        return self._entries.get(key)
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+            while len(self._entries) >= self._max_entries:
+                del self._entries[next(iter(self._entries))]
+            self._entries[key] = value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class FreshCache(Generic[K, V]):
+    """Values valid until the next committed change, their deadline, or ``max_age``."""
+
+    def __init__(
+        self, signal: ChangeSignal, clock: Clock, *, max_entries: int, max_age: timedelta
+    ) -> None:
+        self._signal = signal
+        self._clock = clock
+        self._max_age = max_age
+        self._entries: BoundedCache[K, tuple[V, datetime]] = BoundedCache(max_entries)
+        self._stamp = signal.stamp()
+
+    def stamp(self) -> bytes:
+        """The stamp to pass to ``put`` for a value about to be loaded: take it first."""
+        return self._signal.stamp()
+
+    def get(self, key: K) -> V | None:
+        """The value, or None when absent, stale or past its deadline."""
+        stamp = self._signal.stamp()
+        if stamp != self._stamp:
+            self._entries.clear()
+            self._stamp = stamp
+            return None
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        value, until = entry
+        return value if self._clock() < until else None
+
+    def put(self, key: K, value: V, stamp: bytes, until: datetime | None = None) -> None:
+        """Keep ``value``, loaded after ``stamp`` was taken, until ``until`` at the latest.
+        A value loaded before the latest change is not kept."""
+        if stamp != self._signal.stamp():
+            return
+        if stamp != self._stamp:
+            self._entries.clear()
+            self._stamp = stamp
+        latest = self._clock() + self._max_age
+        self._entries.put(key, (value, latest if until is None else min(until, latest)))
+
+    def fetch(
+        self, key: K, load: Callable[[], V], until: Callable[[V], datetime | None] | None = None
+    ) -> V:
+        """The cached value, or ``load()`` kept for next time."""
+        found = self.get(key)
+        if found is not None:
+            return found
+        stamp = self.stamp()
+        value = load()
+        self.put(key, value, stamp, until(value) if until else None)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class Caches:
+    """Makes this process's caches of public answers, all emptied by one change signal
+    and aged by one clock, so that every feature's cache follows the same policy."""
+
+    def __init__(self, signal: ChangeSignal, clock: Clock, *, entries: int, seconds: int) -> None:
+        self.signal = signal
+        self._clock = clock
+        self._entries = max(1, entries)
+        self._max_age = timedelta(seconds=max(0, seconds))
+        self._named: dict[str, FreshCache[Any, Any]] = {}
+        self._reference: FreshCache[tuple[Hashable, ...], Any] = self.fresh(1000)
+
+    def fresh(self, max_entries: int | None = None) -> FreshCache[Any, Any]:
+        """A cache of public answers that empties at the next committed change."""
+        return FreshCache(
+            self.signal,
+            self._clock,
+            max_entries=max(1, max_entries or self._entries),
+            max_age=self._max_age,
+        )
+
+    def named(self, name: str) -> FreshCache[Any, Any]:
+        """The cache called ``name`` (made at first use): for answers the edge shapes from
+        the services' (a rendered badge or page)."""
+        found = self._named.get(name)
+        if found is None:
+            found = self._named.setdefault(name, self.fresh())
+        return found
+
+    def remember(self, key: tuple[Hashable, ...], read: Callable[[], V]) -> V:
+        """Reference data every page reads (schemes, bodies, keys): read once until the
+        next change. Callers must not change what they get: it is shared."""
+        return cast(V, self._reference.fetch(key, read))
+
+
+async def soon(cache: FreshCache[K, V], key: K, read: Callable[[], V]) -> V:
+    """A read for async handlers: the answer cached under ``key`` on the event loop, else
+    ``read`` (which caches it under the same key) in a worker thread."""
+    found = cache.get(key)
+    if found is not None:
+        return found
+    return await anyio.to_thread.run_sync(read)

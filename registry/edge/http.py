@@ -1,0 +1,137 @@
+"""HTTP for the pages: validators, cache lifetimes, security headers, HEAD.
+
+Every page is rendered whole, then answered with a strong ``ETag`` (a digest of the
+bytes), so ``If-None-Match`` gives a 304 whatever changed the page: data, language or
+the clock. ``max-age`` never outlives the moment the clock alone changes a status shown
+on the page (``seconds_until_change``), and stays short anyway because suspensions and
+withdrawals are events, not clock ticks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, Final
+
+from litestar import HttpMethod, Request, route
+from litestar.handlers import HTTPRouteHandler
+
+from registry.certificates.queries import strong_etag
+from registry.domain.status import CertificateStatus, seconds_until_change
+from registry.edge.answers import Answer, Representation, lifetime
+
+MAX_AGE: Final = 60
+NOT_FOUND_MAX_AGE: Final = 60
+HTML: Final = "text/html; charset=utf-8"
+CONTENT_SECURITY_POLICY: Final = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; "
+    "object-src 'none'"
+)
+PAGE_HEADERS: Final = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def page_route(
+    path: str, name: str, *, in_thread: bool
+) -> Callable[[Callable[..., Any]], HTTPRouteHandler]:
+    """A handler of something people's browsers fetch (a page, a badge): GET and HEAD,
+    not in the OpenAPI document. ``in_thread`` for a sync handler that reads the
+    database; an async one answers from memory on the event loop."""
+    return route(
+        path,
+        http_method=[HttpMethod.GET, HttpMethod.HEAD],
+        name=name,
+        include_in_schema=False,
+        sync_to_thread=True if in_thread else None,
+    )
+
+
+def max_age_for(
+    statuses: Iterable[tuple[str, datetime]], now: datetime, ceiling: int = MAX_AGE
+) -> int:
+    """The longest lifetime, at most ``ceiling``, that cannot outlive a status change by
+    the clock."""
+    lifetime = ceiling
+    for status, valid_until in statuses:
+        left = seconds_until_change(CertificateStatus(status), valid_until, now)
+        if left is not None:
+            lifetime = min(lifetime, max(left, 0))
+    return lifetime
+
+
+etag_of = strong_etag
+
+
+class RenderedPage(Representation):
+    """A page rendered once and answered many times; also when the clock alone changes a
+    status it shows (its cache lifetime must end by then). A page that says "not found"
+    is kept too, with its 404."""
+
+    __slots__ = ("changes_at",)
+
+    def __init__(self, body: bytes, changes_at: datetime | None, status: int = 200) -> None:
+        super().__init__(
+            body,
+            etag=etag_of(body),
+            media_type=HTML,
+            headers_of=page_headers,
+            ceiling=MAX_AGE,
+            status=status,
+        )
+        self.changes_at = changes_at
+
+    @classmethod
+    def of(cls, html: str, changes_at: datetime | None, status: int = 200) -> RenderedPage:
+        return cls(html.encode("utf-8"), changes_at, status)
+
+
+def changes_at(statuses: Iterable[tuple[str, datetime]], now: datetime) -> datetime | None:
+    """The first moment the clock alone changes one of these statuses (None: never)."""
+    moments = [
+        valid_until
+        for status, valid_until in statuses
+        if seconds_until_change(CertificateStatus(status), valid_until, now) is not None
+    ]
+    return min(moments, default=None)
+
+
+def rendered_response(request: Request[Any, Any, Any], page: RenderedPage, now: datetime) -> Answer:
+    """A cached page with a lifetime that ends before its first change by the clock."""
+    return page.answer_to(request.scope, lifetime(page.changes_at, now, MAX_AGE))
+
+
+def page_response(
+    request: Request[Any, Any, Any], html: str, *, max_age: int = MAX_AGE, status_code: int = 200
+) -> Answer:
+    """The page with its validators and headers; 304 on a matching ``If-None-Match``;
+    headers only for HEAD (with the length the GET body has)."""
+    return RenderedPage.of(html, None, status_code).answer_to(request.scope, max_age)
+
+
+def page_headers(etag: str, max_age: int) -> dict[str, str]:
+    """The headers of a page: its policies, validator and lifetime."""
+    return {
+        **PAGE_HEADERS,
+        "etag": etag,
+        "cache-control": f"public, max-age={max_age}"
+        + (", must-revalidate" if max_age < MAX_AGE else ""),
+        "vary": "Accept-Language",
+    }
+
+
+def redirect(location: str, *, permanent: bool = False) -> Answer:
+    """A redirect that caches like a page (a search result may change with the data)."""
+    headers = {
+        **PAGE_HEADERS,
+        "location": location,
+        "cache-control": "public, max-age=86400" if permanent else f"public, max-age={MAX_AGE}",
+        "vary": "Accept-Language",
+    }
+    return Answer(b"", headers, media_type=HTML, status=308 if permanent else 303)

@@ -1,0 +1,181 @@
+"""The one mapping from errors to HTTP: every error under ``/api/`` (the registry's error
+family, and the framework's own 404, 405, 413, 415, 429 and validation errors) becomes
+an RFC 9457 ``application/problem+json`` document whose ``detail`` says what is wrong.
+
+Pages speak HTML, not problem documents, but take their status from ``status_of`` too.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import ExceptionHandlersMap
+from sqlalchemy.exc import IntegrityError
+
+from registry.errors import ErrorKind, RegistryError
+
+log = logging.getLogger("registry")
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = (
+    "https://trust-label-registry.example/problems/"  # stable identifiers, documented in the README
+)
+
+STATUS_OF_KIND = {
+    ErrorKind.INVALID: 400,
+    ErrorKind.UNAUTHENTICATED: 401,
+    ErrorKind.FORBIDDEN: 403,
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.RULE: 422,
+    ErrorKind.RATE_LIMITED: 429,
+}
+TITLES = {
+    400: "Bad request",
+    401: "Unauthenticated",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request body too large",
+    415: "Unsupported media type",
+    422: "Rule violated",
+    429: "Too many requests",
+    500: "Internal server error",
+}
+
+
+def status_of(error: RegistryError) -> int:
+    """The HTTP status of an error of the family."""
+    return STATUS_OF_KIND[error.kind]
+
+
+def problem(
+    status: int, detail: str, rule: str, *, instance: str | None = None, **extra: Any
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + rule,
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    headers = {"www-authenticate": 'Bearer realm="registry"'} if status == 401 else None
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def registry_error_handler(
+    request: Request[Any, Any, Any], exc: RegistryError
+) -> Response[dict[str, Any]]:
+    response = problem(status_of(exc), exc.detail, exc.rule, instance=request.url.path)
+    response.headers.update(exc.headers())
+    return response
+
+
+def http_error_handler(
+    request: Request[Any, Any, Any], exc: HTTPException
+) -> Response[dict[str, Any]]:
+    status = exc.status_code
+    detail = exc.detail or TITLES.get(status, "Error")
+    extra: dict[str, Any] = {}
+    if isinstance(exc, ValidationException):
+        rule = "invalid-input"
+        if exc.extra:
+            extra["errors"] = exc.extra
+            messages = "; ".join(
+                f"{e.get('key') or 'body'}: {e.get('message')}"
+                for e in exc.extra
+                if isinstance(e, dict)
+            )
+            detail = f"{detail}: {messages}" if messages else detail
+    else:
+        rule = {
+            400: "invalid-input",
+            404: "not-found",
+            405: "method-not-allowed",
+            413: "body-too-large",
+            415: "unsupported-media-type",
+            429: "rate-limited",
+        }.get(status, "http-error")
+        if status == 413:
+            limit = request.app.state.settings.max_body_bytes
+            detail = f"the request body is larger than the limit of {limit} bytes"
+        if status == 404 and detail == "Not Found":
+            detail = f"nothing is published at {request.url.path}"
+        if status == 405:
+            detail = f"{request.method} is not allowed on {request.url.path}"
+    response = problem(status, detail, rule, instance=request.url.path, **extra)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def integrity_handler(
+    request: Request[Any, Any, Any], _exc: IntegrityError
+) -> Response[dict[str, Any]]:
+    """A unique constraint caught a change made at the same time by someone else."""
+    return problem(
+        409,
+        "the change conflicts with another one made at the same time; reload and retry",
+        "conflict",
+        instance=request.url.path,
+    )
+
+
+def recursion_handler(
+    request: Request[Any, Any, Any], _exc: RecursionError
+) -> Response[dict[str, Any]]:
+    return problem(
+        400, "the JSON body is nested too deeply", "invalid-input", instance=request.url.path
+    )
+
+
+def internal_error_handler(
+    request: Request[Any, Any, Any], exc: Exception
+) -> Response[dict[str, Any]]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "the registry failed to answer; the error was logged",
+        "internal-error",
+    )
+
+
+JSON_TYPES = ("application/json", "application/merge-patch+json")
+
+
+async def require_json_body(request: Request[Any, Any, Any]) -> Response[dict[str, Any]] | None:
+    """An API write with a body must say it is JSON: anything else is a 415, not a guess.
+    Async, because Litestar runs a sync hook in a worker thread: for every request."""
+    if request.method not in ("POST", "PUT", "PATCH") or not request.url.path.startswith("/api/"):
+        return None
+    length = request.headers.get("content-length")
+    if length == "0" or (length is None and "transfer-encoding" not in request.headers):
+        return None
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type in JSON_TYPES or media_type.endswith("+json"):
+        return None
+    shown = media_type or "none"
+    return problem(
+        415,
+        f"the request body must be application/json; got content type {shown}",
+        "unsupported-media-type",
+        instance=request.url.path,
+    )
+
+
+def exception_handlers() -> ExceptionHandlersMap:
+    """The app's exception handlers, most specific first."""
+    return {
+        RegistryError: registry_error_handler,
+        HTTPException: http_error_handler,
+        RecursionError: recursion_handler,
+        IntegrityError: integrity_handler,
+        Exception: internal_error_handler,
+    }

@@ -1,0 +1,42 @@
+"""The base of every input (``*Create``) and output (``*Public``) shape, and the
+constrained types they share.
+
+msgspec validates the input at the edge against these constraints, so a service receives
+well-formed values and only has to apply the domain's rules. Each feature keeps its own
+shapes in its ``schemas.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Generic, TypeVar
+
+import msgspec
+from msgspec import Meta
+
+T = TypeVar("T")
+
+Slug = Annotated[str, Meta(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$", max_length=64)]
+Name = Annotated[str, Meta(min_length=1, max_length=300)]
+Text = Annotated[str, Meta(max_length=10_000)]
+ShortReason = Annotated[str, Meta(min_length=3, max_length=500)]
+Country = Annotated[str, Meta(pattern=r"^[A-Za-z]{2}$")]
+CriterionCode = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,31}$")]
+Sha256Hex = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
+Months = Annotated[int, Meta(ge=1, le=120)]
+
+
+class Input(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Base of every request body: unknown fields are refused, not silently dropped."""
+
+
+class Output(msgspec.Struct, kw_only=True):
+    """Base of every response shape."""
+
+
+
+
+class Page(Output, Generic[T], kw_only=True):
+    """One page of a list; ``next`` is the cursor of the following page, or null."""
+
+    items: list[T]
+    next: str | None

@@ -1,0 +1,231 @@
+"""The public misuse-report form: ``POST /report`` from the home and certificate pages.
+
+Public pages set no cookie, so the form is protected without one: the request must come
+from our own pages (``Origin`` and ``Sec-Fetch-Site``), carry a time token signed with the
+registry's secret that is at least a few seconds and at most an hour old (people read
+before they send; scripts do not), and leave a honeypot field empty. The report then goes
+through the same service as the API: the same checks and the same rate limit. Every
+outcome is a readable page in the visitor's language, never a server error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+import anyio.to_thread
+import msgspec
+from litestar import Request, Response, post
+
+from registry.bootstrap import Services
+from registry.edge import http, templating
+from registry.edge.i18n import Language, negotiate
+from registry.edge.problems import status_of
+from registry.edge.views import PageContext
+from registry.errors import RateLimitedError, RegistryError
+from registry.misuse.store import MisuseReportCreate
+
+log = logging.getLogger(__name__)
+
+MIN_AGE: Final = 3  # seconds a person needs at least to fill in the form
+MAX_AGE: Final = 3600  # an older form is reloaded, so a token cannot be collected and reused
+HONEYPOT: Final = "website"
+PURPOSE: Final = b"misuse-report-form\x00"
+
+TEXTS: Final[dict[Language, dict[str, str]]] = {
+    "nl": {
+        "heading": "Misbruik van een keurmerk melden",
+        "intro": "Zag u dit keurmerk op een site die het misschien niet mag voeren? Laat het ons weten.",
+        "site": "Adres van de site",
+        "seen": "Wat zag u?",
+        "certificate": "Certificaatcode (als die op het logo stond)",
+        "email": "Uw e-mailadres (niet verplicht, alleen voor vragen over uw melding)",
+        "honeypot": "Laat dit veld leeg",
+        "submit": "Melding versturen",
+        "thanks_title": "Bedankt voor uw melding",
+        "thanks": "Uw melding is ontvangen. Het register en de certificerende instelling bekijken haar.",
+        "reference": "Kenmerk",
+        "refused_title": "Melding niet verstuurd",
+        "cross_origin": "Dit formulier kan alleen vanaf de pagina's van het register worden verstuurd.",
+        "honeypot_filled": "Deze melding lijkt automatisch verstuurd en is niet opgeslagen.",
+        "too_fast": "Het formulier werd te snel verstuurd. Wacht een paar seconden en probeer het opnieuw.",
+        "expired": "Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens.",
+        "invalid": "Controleer de velden van het formulier",
+        "rate_limited": "U heeft het afgelopen uur te veel meldingen verstuurd. Probeer het later opnieuw.",
+        "failed": "De melding kon nu niet worden opgeslagen. Probeer het later opnieuw.",
+        "back": "Terug naar het register",
+    },
+    "en": {
+        "heading": "Report misuse of a label",
+        "intro": "Did you see this label on a site that may not hold it? Let us know.",
+        "site": "Address of the site",
+        "seen": "What did you see?",
+        "certificate": "Certificate code (if the logo showed one)",
+        "email": "Your e-mail address (optional, only for questions about your report)",
+        "honeypot": "Leave this field empty",
+        "submit": "Send report",
+        "thanks_title": "Thank you for your report",
+        "thanks": "Your report has been received. The registry and the certification body will look into it.",
+        "reference": "Reference",
+        "refused_title": "Report not sent",
+        "cross_origin": "This form can only be sent from the registry's own pages.",
+        "honeypot_filled": "This report looks automated and was not stored.",
+        "too_fast": "The form was sent too quickly. Wait a few seconds and try again.",
+        "expired": "The form has expired or is not valid. Reload the page and try again.",
+        "invalid": "Please check the fields of the form",
+        "rate_limited": "You have sent too many reports in the last hour. Please try again later.",
+        "failed": "The report could not be stored right now. Please try again later.",
+        "back": "Back to the registry",
+    },
+}
+
+
+def _signature(secret: bytes, issued: int) -> str:
+    return hmac.new(secret, PURPOSE + str(issued).encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def make_token(secret: bytes, now: datetime) -> str:
+    """A time token: when the form was made, and an HMAC of that under the secret."""
+    issued = int(now.timestamp())
+    return f"{issued}.{_signature(secret, issued)}"
+
+
+def token_problem(secret: bytes, token: str, now: datetime) -> str | None:
+    """None for a good token; else "too_fast" or "expired" (which covers forged)."""
+    issued_text, _, signature = token.partition(".")
+    if not issued_text.isdigit() or len(issued_text) > 12:
+        return "expired"
+    issued = int(issued_text)
+    if not hmac.compare_digest(signature, _signature(secret, issued)):
+        return "expired"
+    age = now.timestamp() - issued
+    if age < MIN_AGE:
+        return "too_fast"
+    if age > MAX_AGE:
+        return "expired"
+    return None
+
+
+@dataclass(frozen=True)
+class ReportForm:
+    """What the form on a page needs: its texts, its token, and the code it is about."""
+
+    texts: dict[str, str]
+    token: str
+    certificate: str = ""
+    honeypot: str = HONEYPOT
+
+
+def report_form(registry: Services, lang: Language, certificate: str = "") -> ReportForm:
+    return ReportForm(
+        texts=TEXTS[lang],
+        token=make_token(registry.identity.form_secret(), registry.uow.clock()),
+        certificate=certificate,
+    )
+
+
+def _own_origin(public_url: str) -> str:
+    scheme, _, rest = public_url.partition("://")
+    return f"{scheme.lower()}://{rest.split('/', 1)[0].lower()}"
+
+
+def same_origin(request: Request[Any, Any, Any], public_url: str) -> bool:
+    """Whether the browser says the form came from our own pages (when it says anything)."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None and fetch_site.strip().lower() != "same-origin":
+        return False
+    origin = request.headers.get("origin")
+    return origin is None or origin.strip().lower() == _own_origin(public_url)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status_code: int
+    title: str
+    message: str
+    detail: str = ""
+    reference: str = ""
+    retry_after: int | None = None
+
+
+def handle(
+    registry: Services,
+    form: dict[str, str],
+    client: str | None,
+    lang: Language,
+    allowed: bool,
+) -> Outcome:
+    """Check and store one report; every refusal as an outcome, never an exception."""
+    texts = TEXTS[lang]
+
+    def refused(status_code: int, key: str, detail: str = "") -> Outcome:
+        return Outcome(status_code, texts["refused_title"], texts[key], detail=detail)
+
+    if not allowed:
+        return refused(403, "cross_origin")
+    if form.get(HONEYPOT, "").strip():
+        return refused(400, "honeypot_filled")
+    try:
+        problem = token_problem(
+            registry.identity.form_secret(), form.get("t", ""), registry.uow.clock()
+        )
+        if problem is not None:
+            return refused(400, problem)
+        email = form.get("contact_email", "").strip()
+        data = msgspec.convert(
+            {
+                "site": form.get("site", "").strip(),
+                "seen": form.get("seen", "").strip(),
+                "certificate": form.get("certificate", "").strip() or None,
+                "contact_email": email or None,
+            },
+            MisuseReportCreate,
+        )
+        receipt = registry.misuse.submit_misuse_report(data, client)
+    except msgspec.ValidationError as error:
+        return refused(400, "invalid", str(error))
+    except RateLimitedError as error:
+        outcome = refused(status_of(error), "rate_limited")
+        return Outcome(**{**outcome.__dict__, "retry_after": error.retry_after})
+    except RegistryError as error:
+        return refused(400, "invalid", error.detail)
+    except Exception:  # a page for people: never a bare server error
+        log.exception("a misuse report from the form could not be stored")
+        return refused(503, "failed")
+    return Outcome(200, texts["thanks_title"], texts["thanks"], reference=receipt.id)
+
+
+@post("/report", name="web:report", include_in_schema=False, request_max_body_size=64_000)
+async def report(request: Request[Any, Any, Any], registry: Services) -> Response[bytes]:
+    """Receive the misuse-report form and answer with a page saying what happened."""
+    language, explicit = negotiate(
+        request.query_params.get("lang"), request.headers.get("accept-language")
+    )
+    allowed = same_origin(request, registry.uow.settings.public_url)
+    form: dict[str, str] = {}
+    if allowed:
+        try:
+            data = await request.form()
+            form = {k: v for k, v in data.items() if isinstance(v, str)}
+        except Exception:  # a body that is no form is refused like an empty form
+            form = {}
+        language = form.get("lang", language) if form.get("lang") in ("nl", "en") else language  # type: ignore[assignment]
+    client = request.client.host if request.client else None
+    outcome = await anyio.to_thread.run_sync(handle, registry, form, client, language, allowed)
+    page = PageContext(language, explicit, "/")
+    html = templating.render(
+        language, "report/result.html", {"page": page, "outcome": outcome, "t": TEXTS[language]}
+    )
+    headers = {**http.PAGE_HEADERS, "cache-control": "no-store"}
+    if outcome.retry_after is not None:
+        headers["retry-after"] = str(outcome.retry_after)
+    return Response(
+        html.encode("utf-8"),
+        status_code=outcome.status_code,
+        headers=headers,
+        media_type=http.HTML,
+    )

@@ -1,0 +1,82 @@
+"""The transparency log over HTTP: C2SP files under /log/, JSON proofs under /api/v1/log/."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, MediaType, Request, Response, get
+from litestar.params import Parameter
+
+from registry.edge.app_state import registry_of
+from registry.edge.schemas import Page
+from registry.transparency.schemas import ConsistencyProof, InclusionProof, LogEntryPublic
+from registry.transparency.service import TransparencyService
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+SHORT = "public, max-age=5"
+TEXT = "text/plain; charset=utf-8"
+
+
+class LogFilesController(Controller):
+    """What C2SP clients fetch: the checkpoint, the verifier key and the tiles."""
+
+    path = "/log"
+    tags = ("log",)
+
+    @get("/checkpoint", operation_id="GetCheckpoint", media_type=TEXT)
+    async def checkpoint(self, request: Request[Any, Any, Any]) -> Response[str]:
+        """The latest signed checkpoint (C2SP tlog-checkpoint in a signed note)."""
+        note = await registry_of(request).transparency.log_checkpoint_soon()
+        return Response(note, media_type=TEXT, headers={"cache-control": "no-cache"})
+
+    @get("/vkey", operation_id="GetLogVerifierKey", media_type=TEXT, sync_to_thread=True)
+    def vkey(self, transparency: TransparencyService) -> Response[str]:
+        """The log's verifier key, ``<origin>+<hex key id>+<base64(0x01 || pub)>``."""
+        return Response(
+            transparency.log_vkey() + "\n", media_type=TEXT, headers={"cache-control": SHORT}
+        )
+
+    @get("/tile/{tile_path:path}", operation_id="GetTile", media_type=MediaType.TEXT)
+    async def tile(self, request: Request[Any, Any, Any], tile_path: str) -> Response[bytes]:
+        """A hash tile or entry bundle (C2SP tlog-tiles); full tiles never change."""
+        data, full = await registry_of(request).transparency.log_tile_soon("tile" + tile_path)
+        return Response(
+            data,
+            media_type="application/octet-stream",
+            headers={"cache-control": IMMUTABLE if full else SHORT},
+        )
+
+
+class LogApiController(Controller):
+    path = "/api/v1/log"
+    tags = ("log",)
+
+    @get("/entries", operation_id="ListLogEntries", sync_to_thread=True)
+    def entries(
+        self,
+        transparency: TransparencyService,
+        start: Annotated[int, Parameter(ge=0)],
+        end: Annotated[int, Parameter(ge=1)],
+    ) -> Page[LogEntryPublic]:
+        """Entries ``[start, end)`` of the signed log, at most 1,000 a call."""
+        return transparency.log_entries(start, end)
+
+    @get("/proof/inclusion", operation_id="GetInclusionProof")
+    async def inclusion(
+        self,
+        request: Request[Any, Any, Any],
+        index: Annotated[int, Parameter(ge=0)],
+        tree_size: Annotated[int, Parameter(ge=1)],
+    ) -> InclusionProof:
+        """RFC 9162 inclusion proof of entry ``index`` in the tree of ``tree_size``."""
+        return await registry_of(request).transparency.inclusion_proof_soon(index, tree_size)
+
+    @get("/proof/consistency", operation_id="GetConsistencyProof", sync_to_thread=True)
+    def consistency(
+        self,
+        transparency: TransparencyService,
+        first: Annotated[int, Parameter(ge=1)],
+        second: Annotated[int, Parameter(ge=1)],
+    ) -> ConsistencyProof:
+        """RFC 9162 consistency proof between two tree sizes."""
+        return transparency.consistency_proof(first, second)

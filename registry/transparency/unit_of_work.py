@@ -1,0 +1,73 @@
+"""The unit of work every write use case runs in: one transaction that queues for the
+log's writer slot, records who wrote, announces the change, and signs a checkpoint after
+commit when it appended to the log.
+
+Every feature's service writes through ``UnitOfWork.write`` and reads through
+``UnitOfWork.db.read``: the log is what makes a write public, so its rules (one writer at
+a time, a checkpoint that covers the change before readers see it) hold for all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlmodel import Session
+
+from registry.clock import Clock
+from registry.config import Settings
+from registry.db import change_feed
+from registry.db.database import Database
+from registry.edge.changes import ChangeSignal
+from registry.identity.auth import Actor, record_write
+from registry.transparency import journal
+from registry.transparency.keys import KeyRing
+
+
+class UnitOfWork:
+    """Storage, keys, clock and change signal, shared by every feature's service."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        keyring: KeyRing,
+        clock: Clock,
+        changes: ChangeSignal,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.keyring = keyring
+        self.clock = clock
+        self.changes = changes
+
+    @contextmanager
+    def write(self, actor: Actor | None = None, action: str = "") -> Iterator[Session]:
+        """One use case's transaction, recorded with who did it when an actor is given;
+        if it appended to the log, a checkpoint is signed after commit."""
+        with self.db.write() as session:
+            # Every write use case appends to the log, so writers queue for the log's slot
+            # before they read the state they check: two suspensions cannot both see "valid".
+            journal.serialise(session)
+            yield session
+            if actor is not None:
+                record_write(session, actor, action, self.clock())
+            change_feed.announce(session)
+            appended = session.info.get(journal.APPENDED, False)
+        if appended:
+            self.sign_checkpoint()
+        else:
+            self.changes.bump()
+
+    def sign_checkpoint(self) -> int:
+        """Sign the log's head (a no-op when nothing new); returns the signed size.
+        Readers' caches are told after the signature is stored, so that the next request
+        shows the change together with a checkpoint that covers it."""
+        try:
+            with self.db.write() as session:
+                signer = self.keyring.note_signer(session, journal.origin(session))
+                checkpoint = journal.sign_checkpoint(session, signer, self.clock())
+                change_feed.announce(session)
+                return checkpoint.size if checkpoint is not None else 0
+        finally:
+            self.changes.bump()

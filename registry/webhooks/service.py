@@ -1,0 +1,67 @@
+"""Webhook use cases: holders register endpoints for status changes of their
+certificates; the dispatcher claims due deliveries and records each attempt."""
+
+from __future__ import annotations
+
+from registry.domain.vocabulary import Role
+from registry.edge.schemas import Page
+from registry.identity.auth import Actor
+from registry.transparency.unit_of_work import UnitOfWork
+from registry.webhooks import store
+from registry.webhooks.delivery import TargetPolicy
+from registry.webhooks.store import (
+    AttemptOutcome,
+    OutgoingDelivery,
+    WebhookDeliveryPublic,
+    WebhookEndpointCreated,
+    WebhookEndpointPublic,
+)
+
+
+class WebhookService:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+
+    def webhook_policy(self) -> TargetPolicy:
+        """Which webhook targets may be called; private ones only under the test setting."""
+        return TargetPolicy(allow_private=self.uow.settings.webhook_allow_private)
+
+    def register_webhook(self, actor: Actor, url: str) -> WebhookEndpointCreated:
+        """Register a holder's webhook URL; the secret is in the answer, and only there.
+
+        The URL's host is resolved and checked before the transaction opens, so no lock
+        is held while DNS answers.
+        """
+        actor.require(Role.HOLDER)
+        checked = self.webhook_policy().check(url)
+        with self.uow.write(actor, "register_webhook") as session:
+            return store.register(session, actor, checked, self.uow.clock())
+
+    def webhooks(self, actor: Actor) -> list[WebhookEndpointPublic]:
+        with self.uow.db.read() as session:
+            return store.list_endpoints(session, actor)
+
+    def remove_webhook(self, actor: Actor, endpoint_id: int) -> None:
+        with self.uow.write(actor, "remove_webhook") as session:
+            store.remove(session, actor, endpoint_id, self.uow.clock())
+
+    def webhook_deliveries(
+        self, actor: Actor, endpoint_id: int, limit: int, cursor: str | None
+    ) -> Page[WebhookDeliveryPublic]:
+        with self.uow.db.read() as session:
+            return store.deliveries(session, actor, endpoint_id, limit, cursor)
+
+    def claim_webhook_deliveries(self, limit: int) -> list[OutgoingDelivery]:
+        """Lease due deliveries to the dispatcher; an idle poll is one read, no write lock."""
+        now = self.uow.clock()
+        with self.uow.db.read() as session:
+            if not store.any_due(session, now):
+                return []
+        with self.uow.write() as session:
+            return store.claim_due(session, now, limit)
+
+    def record_webhook_attempt(self, outcome: AttemptOutcome) -> None:
+        with self.uow.write() as session:
+            store.record_attempt(
+                session, outcome, self.uow.settings.webhook_retry_seconds, self.uow.clock()
+            )

@@ -30,6 +30,8 @@ from registry.db.database import Database
 from registry.edge.deps import dependencies
 from registry.edge.problems import exception_handlers, require_json_body
 from registry.edge.templating import STATIC_DIR
+from registry.identity.api import AccountController
+from registry.identity.pages import account_handlers
 from registry.misuse.api import (
     BodyForeignEmbedController,
     HolderForeignEmbedController,
@@ -151,7 +153,9 @@ def create_app(
     # Several servers may sweep at once: the sweep locks the rows it expires and skips
     # those another process holds, so each expiry is recorded once.
     start_sweeper, stop_sweeper = _periodic(
-        "expiry sweep", settings.sweep_interval_seconds, lambda: len(service.certificates.expire_due())
+        "expiry sweep",
+        settings.sweep_interval_seconds,
+        lambda: len(service.certificates.expire_due()),
     )
     feed: list[Callable[[], None]] = []
 
@@ -169,7 +173,10 @@ def create_app(
         at_stop=True,
     )
     start_webhooks, stop_webhooks = WebhookDispatcher(
-        service.webhooks, service.webhooks.webhook_policy(), clock, timeout=settings.webhook_timeout_seconds
+        service.webhooks,
+        service.webhooks.webhook_policy(),
+        clock,
+        timeout=settings.webhook_timeout_seconds,
     ).hooks(settings.webhook_poll_seconds)
     return Litestar(
         route_handlers=[
@@ -178,6 +185,7 @@ def create_app(
             SchemeController,
             BodyController,
             PeopleController,
+            AccountController,
             AssessmentController,
             CertificateController,
             LogFilesController,
@@ -187,6 +195,7 @@ def create_app(
             BodyForeignEmbedController,
             MisuseReportController,
             *web_handlers(),
+            *account_handlers(),
         ],
         dependencies=dependencies(),
         exception_handlers=exception_handlers(),

@@ -54,11 +54,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 def _token_create(settings: Settings, args: argparse.Namespace) -> int:
     if args.role != "staff":
         print(
-            "only staff tokens are made here; other roles are given out through the API",
+            "only staff tokens are made here; everyone else makes their own at /account",
             file=sys.stderr,
         )
         return 2
-    issued = initialise(settings).identity.create_staff_token(args.name, args.label)
+    issued = initialise(settings).identity.create_staff_token(
+        args.name, args.label, email=args.email
+    )
     print(issued.token)
     return 0
 
@@ -192,6 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--role", required=True, choices=["staff", "body_admin", "auditor", "holder"]
     )
     create.add_argument("--name", default="Registry staff", help="the person the token belongs to")
+    create.add_argument(
+        "--email",
+        required=True,
+        help="the staff person's e-mail address (one address, one person); "
+        "an invitation to sign in at /account is mailed to it",
+    )
     create.add_argument("--label", default="command line")
     create.set_defaults(run=_token_create)
 

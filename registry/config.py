@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from registry.errors import InvalidInputError
+from registry.identity.mail import MailSettings
 
 # Re-exported: the key store owns the default, so the two can never disagree.
 from registry.signing.keystore import DEFAULT_KDF_ROUNDS as DEFAULT_KDF_ROUNDS
@@ -53,6 +54,9 @@ class Settings:
     sweep_interval_seconds: int = 60
     """How often each server records expired certificates (``REGISTRY_SWEEP_INTERVAL``);
     0 turns the sweep off. Readers see expiry at once either way."""
+
+    mail: MailSettings = field(default_factory=MailSettings)
+    """Outgoing e-mail (``REGISTRY_SMTP_*``, ``REGISTRY_MAIL_DIR``): see ``identity/mail.py``."""
 
     webhook_allow_private: bool = False
     """Allow webhook targets on http and on loopback, private or link-local addresses
@@ -147,6 +151,7 @@ class Settings:
             sweep_interval_seconds=integer(
                 "REGISTRY_SWEEP_INTERVAL", defaults.sweep_interval_seconds
             ),
+            mail=MailSettings.from_env(env),
             webhook_allow_private=flag(
                 "REGISTRY_WEBHOOK_ALLOW_PRIVATE", defaults.webhook_allow_private
             ),

@@ -128,31 +128,37 @@ def setup_cast(service: Services, start: datetime) -> Cast:
             ),
         )
         admins[body.slug] = []
+        # Each person is invited by e-mail (the links land in the mail folder, so the
+        # demo's people can sign in at /account) and acts as themselves from then on.
         for name in body.admins:
-            if not admins[body.slug]:
-                person = service.bodies.add_person(
-                    staff, body.slug, PersonCreate(name=name, role="body_admin")
-                )
-                token = service.identity.issue_token(staff, person.id, "demo")
-            else:
-                person = service.bodies.add_person(
-                    admins[body.slug][0], body.slug, PersonCreate(name=name, role="body_admin")
-                )
-                token = service.identity.issue_token(admins[body.slug][0], person.id, "demo")
-            admins[body.slug].append(service.identity.authenticate(token.token))
+            inviter = admins[body.slug][0] if admins[body.slug] else staff
+            person = service.bodies.add_person(
+                inviter,
+                body.slug,
+                PersonCreate(name=name, email=_demo_email(name, body.slug), role="body_admin"),
+            )
+            admins[body.slug].append(service.identity.accounts.actor_in(person.id))
         auditors[body.slug] = []
         for name, affiliations in body.auditors:
             person = service.bodies.add_person(
-                admins[body.slug][0], body.slug, _auditor_create(name, affiliations)
+                admins[body.slug][0], body.slug, _auditor_create(name, body.slug, affiliations)
             )
-            token = service.identity.issue_token(admins[body.slug][0], person.id, "demo")
-            auditors[body.slug].append((service.identity.authenticate(token.token), affiliations))
+            auditors[body.slug].append(
+                (service.identity.accounts.actor_in(person.id), affiliations)
+            )
     return Cast(staff=staff, admins=admins, auditors=auditors)
 
 
-def _auditor_create(name: str, affiliations: tuple[str, ...]) -> PersonCreate:
+def _demo_email(name: str, slug: str) -> str:
+    """A demo person's address in the reserved ``.example`` domain."""
+    local = ".".join("".join(c for c in part.lower() if c.isalnum()) for part in name.split())
+    return f"{local}@{slug}.example"
+
+
+def _auditor_create(name: str, slug: str, affiliations: tuple[str, ...]) -> PersonCreate:
     return PersonCreate(
         name=name,
+        email=_demo_email(name, slug),
         role="auditor",
         affiliations=[
             AffiliationCreate(registration_number=k, description="former employee")

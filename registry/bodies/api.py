@@ -18,7 +18,6 @@ from registry.bodies.schemas import (
 )
 from registry.bodies.service import BodyService
 from registry.identity.auth import Actor
-from registry.identity.schemas import TokenCreate, TokenIssued
 from registry.identity.service import IdentityService
 
 
@@ -36,9 +35,7 @@ class BodyController(Controller):
         return bodies.body(slug)
 
     @post("/", operation_id="RegisterBody", sync_to_thread=True)
-    def register_body(
-        self, bodies: BodyService, actor: Actor, data: BodyCreate
-    ) -> BodyPublic:
+    def register_body(self, bodies: BodyService, actor: Actor, data: BodyCreate) -> BodyPublic:
         """Register a certification body (staff)."""
         return bodies.register_body(actor, data)
 
@@ -53,18 +50,14 @@ class BodyController(Controller):
     def add_person(
         self, bodies: BodyService, actor: Actor, slug: str, data: PersonCreate
     ) -> PersonPublic:
-        """Add a body admin (staff) or an auditor or admin (the body's admin)."""
+        """Invite a body admin (staff) or an auditor or admin (the body's admin) by e-mail;
+        an address that already has a person adds the membership to that person."""
         return bodies.add_person(actor, slug, data)
 
 
 class PeopleController(Controller):
     path = "/api/v1"
     tags = ("people",)
-
-    @get("/me", operation_id="WhoAmI", sync_to_thread=True)
-    def whoami(self, identity: IdentityService, actor: Actor) -> PersonPublic:
-        """The person and role behind the token."""
-        return identity.whoami(actor)
 
     @post(
         "/organisations/{country:str}/{number:str}/people",
@@ -79,15 +72,8 @@ class PeopleController(Controller):
         number: str,
         data: HolderPersonCreate,
     ) -> PersonPublic:
-        """Add a person who acts for a certified organisation (staff)."""
-        return bodies.add_holder_person(actor, country, number, data.name)
-
-    @post("/people/{person_id:str}/tokens", operation_id="CreateToken", sync_to_thread=True)
-    def create_token(
-        self, identity: IdentityService, actor: Actor, person_id: str, data: TokenCreate
-    ) -> TokenIssued:
-        """A new bearer token for a person; it is shown once."""
-        return identity.issue_token(actor, person_id, data.label)
+        """Invite a person who acts for a certified organisation (staff), by e-mail."""
+        return bodies.add_holder_person(actor, country, number, data.name, data.email)
 
     @delete("/tokens/{token_id:int}", operation_id="RevokeToken", sync_to_thread=True)
     def revoke_token(

@@ -50,7 +50,10 @@ class AffiliationCreate(Input, kw_only=True):
 
 
 class PersonCreate(Input, kw_only=True):
+    """A person to invite: the address is who they are (one e-mail, one person)."""
+
     name: Name
+    email: Annotated[str, Meta(min_length=3, max_length=254)]
     role: Literal["auditor", "body_admin"]
     affiliations: Annotated[list[AffiliationCreate], Meta(max_length=100)] = []
 
@@ -64,3 +67,4 @@ class PersonPublic(Output, kw_only=True):
 
 class HolderPersonCreate(Input, kw_only=True):
     name: Name
+    email: Annotated[str, Meta(min_length=3, max_length=254)]

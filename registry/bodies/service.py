@@ -12,8 +12,12 @@ from registry.bodies.schemas import (
     PersonCreate,
     PersonPublic,
 )
+from registry.db.tables import pk
+from registry.domain.vocabulary import PartyType, Role
 from registry.edge.caches import Caches
 from registry.identity.auth import Actor
+from registry.identity.memberships import Party
+from registry.identity.service import IdentityService
 from registry.transparency.unit_of_work import UnitOfWork
 
 
@@ -51,14 +55,30 @@ class BodyService:
         return self.caches.remember(("body", slug), read)
 
     def add_person(self, actor: Actor, slug: str, data: PersonCreate) -> PersonPublic:
-        with self.uow.write(actor, "add_person") as session:
-            return store.person_public(
-                session, store.add_person(session, actor, slug, data, self.uow.clock())
-            )
+        """Invite a body's auditor or admin by e-mail (the identity feature's use case)."""
+        actor.require(Role.STAFF, Role.BODY_ADMIN)
+        with self.uow.db.read() as session:
+            body_id = pk(store.body_by_slug(session, slug))
+        return IdentityService(self.uow).invite(
+            actor,
+            data.name,
+            data.email,
+            Role(data.role),
+            Party(PartyType.BODY, body_id=body_id),
+            data.affiliations,
+        )
 
-    def add_holder_person(self, actor: Actor, country: str, number: str, name: str) -> PersonPublic:
-        with self.uow.write(actor, "add_holder_person") as session:
-            person = store.add_holder_person(
-                session, actor, country, number, name, self.uow.clock()
-            )
-            return store.person_public(session, person)
+    def add_holder_person(
+        self, actor: Actor, country: str, number: str, name: str, email: str
+    ) -> PersonPublic:
+        """Invite a contact of a certified organisation (staff), by e-mail."""
+        actor.require(Role.STAFF)
+        with self.uow.db.read() as session:
+            organisation_id = pk(store.organisation_by_number(session, country, number))
+        return IdentityService(self.uow).invite(
+            actor,
+            name,
+            email,
+            Role.HOLDER,
+            Party(PartyType.ORGANISATION, organisation_id=organisation_id),
+        )

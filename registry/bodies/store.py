@@ -11,14 +11,12 @@ from registry.bodies.schemas import (
     AccreditationPublic,
     BodyCreate,
     BodyPublic,
-    PersonCreate,
     PersonPublic,
 )
 from registry.db.database import once_per_transaction
 from registry.db.tables import (
     Accreditation,
     AccreditationScheme,
-    Affiliation,
     Body,
     Organisation,
     Person,
@@ -27,9 +25,9 @@ from registry.db.tables import (
 )
 from registry.domain.accreditation import check_window
 from registry.domain.kvk import normalise_registration_number
-from registry.domain.vocabulary import PartyType, Role
-from registry.errors import ConflictError, NotFoundError, PermissionDeniedError
-from registry.identity.auth import Actor, new_pseudonym
+from registry.domain.vocabulary import Role
+from registry.errors import ConflictError, NotFoundError
+from registry.identity.auth import Actor
 from registry.schemes.store import scheme_by_slug
 from registry.transparency import events
 
@@ -137,73 +135,6 @@ def accredited_on(session: Session, body_id: int, scheme_id: int, day: date) -> 
         ).first(),
     )
     return found is not None
-
-
-def add_person(
-    session: Session, actor: Actor, slug: str, data: PersonCreate, now: datetime
-) -> Person:
-    """Add an auditor or body admin to a body: staff, or an admin of that body."""
-    actor.require(Role.STAFF, Role.BODY_ADMIN)
-    body = body_by_slug(session, slug)
-    if actor.role is Role.BODY_ADMIN and actor.body_id != body.id:
-        raise PermissionDeniedError("a body admin may add people only to their own body")
-    if actor.role is Role.STAFF and data.role != Role.BODY_ADMIN.value:
-        raise PermissionDeniedError("staff add a body's first admins; the body adds its auditors")
-    person = Person(
-        pseudonym=new_pseudonym(),
-        name=data.name,
-        party_type=PartyType.BODY.value,
-        role=data.role,
-        body_id=body.id,
-        created_at=now,
-    )
-    session.add(person)
-    session.flush()
-    for a in data.affiliations:
-        country = a.country.upper()
-        session.add(
-            Affiliation(
-                person_id=pk(person),
-                country=country,
-                registration_number=normalise_registration_number(country, a.registration_number),
-                description=a.description,
-            )
-        )
-    session.flush()
-    return person
-
-
-def add_holder_person(
-    session: Session, actor: Actor, country: str, number: str, name: str, now: datetime
-) -> Person:
-    """A person who acts for an organisation (the holder): staff only."""
-    actor.require(Role.STAFF)
-    organisation = organisation_by_number(session, country, number)
-    person = Person(
-        pseudonym=new_pseudonym(),
-        name=name,
-        party_type=PartyType.ORGANISATION.value,
-        role=Role.HOLDER.value,
-        organisation_id=organisation.id,
-        created_at=now,
-    )
-    session.add(person)
-    session.flush()
-    return person
-
-
-def add_staff_person(session: Session, name: str, now: datetime) -> Person:
-    """A person of the registry itself; only the command line calls this."""
-    person = Person(
-        pseudonym=new_pseudonym(),
-        name=name,
-        party_type=PartyType.REGISTRY.value,
-        role=Role.STAFF.value,
-        created_at=now,
-    )
-    session.add(person)
-    session.flush()
-    return person
 
 
 def organisation_by_number(session: Session, country: str, number: str) -> Organisation:

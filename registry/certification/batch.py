@@ -55,6 +55,7 @@ from registry.db.tables import (
 from registry.domain.assessments import check_certifiable
 from registry.domain.vocabulary import AssessmentType, Role
 from registry.errors import InvalidInputError
+from registry.identity import memberships
 from registry.identity.auth import Actor
 from registry.misuse.foreign_embeds import dialect_insert
 from registry.schemes.store import criteria_of
@@ -90,6 +91,15 @@ def certify_initial(
     assert auditor.body_id is not None
     may_decide(decider, auditor.body_id, auditor.person_id)
     batch = [_Item(check_submission(session, auditor, data, now)) for data in items]
+    decider_ties = memberships.ties(session, decider.person_id)
+    for item in batch:  # four-eyes per organisation, as one decision at a time would check
+        may_decide(
+            decider,
+            auditor.body_id,
+            auditor.person_id,
+            (item.checked.country, item.checked.number),
+            decider_ties,
+        )
     for item in batch:
         if item.checked.kind is not AssessmentType.INITIAL:
             raise InvalidInputError(

@@ -10,11 +10,12 @@ from sqlmodel import Session, select
 from registry.certificates import store as certificates
 from registry.certification.assessments import assessment_by_id
 from registry.certification.schemas import DecisionCreate
-from registry.db.tables import Assessment, Decision, Finding, pk
+from registry.db.tables import Assessment, Decision, Finding, Organisation, pk
 from registry.domain.assessments import check_certifiable
-from registry.domain.independence import check_four_eyes
+from registry.domain.independence import check_decider_untied, check_four_eyes
 from registry.domain.vocabulary import AssessmentType, Role
 from registry.errors import ConflictError, PermissionDeniedError
+from registry.identity import memberships
 from registry.identity.auth import Actor
 
 
@@ -36,13 +37,22 @@ def decide(
     return decide_on(session, issuer, actor, assessment_by_id(session, assessment_id), data, now)
 
 
-def may_decide(decider: Actor, body_id: int, auditor_id: int) -> None:
-    """The decider is an admin of the assessing body, and not the person who audited
-    (four-eyes is checked by person, whatever token they use)."""
+def may_decide(
+    decider: Actor,
+    body_id: int,
+    auditor_id: int,
+    organisation: tuple[str, str] | None = None,
+    decider_ties: frozenset[tuple[str, str]] = frozenset(),
+) -> None:
+    """The decider is an admin of the assessing body, and not a person who audited or
+    submitted it or is tied to its organisation (four-eyes, checked by person, whatever
+    membership, token or session they use)."""
     decider.require(Role.BODY_ADMIN)
     if body_id != decider.body_id:
         raise PermissionDeniedError("this assessment belongs to another certification body")
     check_four_eyes(auditor_id, decider.person_id)
+    if organisation is not None:
+        check_decider_untied(decider_ties, *organisation)
 
 
 def decision_values(
@@ -72,7 +82,15 @@ def decide_on(
     now: datetime,
 ) -> Decision:
     """``decide`` for an assessment already loaded."""
-    may_decide(actor, assessment.body_id, assessment.auditor_id)
+    organisation = session.get(Organisation, assessment.organisation_id)
+    assert organisation is not None
+    may_decide(
+        actor,
+        assessment.body_id,
+        assessment.auditor_id,
+        (organisation.country, organisation.registration_number),
+        memberships.ties(session, actor.person_id),
+    )
     if assessment.status != "submitted":
         raise ConflictError(
             f"assessment {assessment.public_id} was already decided ({assessment.status})"

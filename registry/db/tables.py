@@ -115,13 +115,19 @@ class AccreditationScheme(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
-    """One named person within one party. The log knows them only by ``pseudonym``."""
+    """One human, known by one verified e-mail address; the log knows them only by
+    ``pseudonym``. What they may do comes from their memberships (``membership``);
+    ``party_type``, ``role``, ``body_id`` and ``organisation_id`` are the party of the
+    first membership, kept because rows made before memberships existed carry them."""
 
     id: int | None = Field(default=None, primary_key=True)
     pseudonym: str = Field(max_length=40, unique=True)
     name: str
+    email: str | None = Field(default=None, max_length=254)
+    email_key: str | None = Field(default=None, max_length=254, unique=True)  # lower case
+    email_verified_at: datetime | None = _instant(nullable=True)
     party_type: str = Field(max_length=16)  # registry | body | organisation
-    role: str = Field(max_length=16)  # the one role this person's tokens carry
+    role: str = Field(max_length=16)  # the role of the first membership
     body_id: int | None = Field(default=None, foreign_key="body.id", index=True)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     created_at: datetime = _instant()
@@ -144,6 +150,8 @@ class ApiToken(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
+    membership_id: int | None = Field(default=None, foreign_key="membership.id", index=True)
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")  # None: before 0006
     role: str = Field(max_length=16)
     token_hash: str = Field(max_length=64, unique=True, index=True)
     label: str
@@ -447,7 +455,12 @@ class WriteRecord(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
-    token_id: int = Field(foreign_key="api_token.id")
+    token_id: int | None = Field(default=None, foreign_key="api_token.id")  # None: a session
     role: str = Field(max_length=16)
     action: str = Field(max_length=64)
     at: datetime = _instant(index=True)
+
+
+# The identity tables live in their own module; importing it here registers them (and the
+# ``membership`` table that ``api_token`` refers to) wherever the tables are used.
+from registry.db import identity_tables as identity_tables  # noqa: E402

@@ -1,49 +1,63 @@
-"""Identity use cases: who a bearer token is, tokens issued and revoked, and the secret
-that signs the public forms' time tokens."""
+"""Identity use cases: who a bearer token is, people invited into memberships, tokens
+made by their own person, and the secret that signs the public forms' time tokens."""
 
 from __future__ import annotations
 
-from registry.bodies import store as people
-from registry.bodies.schemas import PersonPublic
+from collections.abc import Sequence
+
+from registry.bodies.schemas import AffiliationCreate, PersonPublic
+from registry.domain.vocabulary import Role
+from registry.errors import PermissionDeniedError
 from registry.identity import auth, form_secret
+from registry.identity.accounts import Accounts
 from registry.identity.auth import Actor
-from registry.identity.schemas import TokenIssued
+from registry.identity.memberships import Party
+from registry.identity.schemas import MePublic, TokenIssued
 from registry.transparency.unit_of_work import UnitOfWork
 
 
 class IdentityService:
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
+        self.accounts = Accounts(uow)
         self._form_secret: bytes | None = None
 
     def authenticate(self, token: str) -> Actor:
         with self.uow.db.read() as session:
             return auth.authenticate(session, token)
 
-    def whoami(self, actor: Actor) -> PersonPublic:
-        with self.uow.db.read() as session:
-            return people.person_public(
-                session, people.person_by_pseudonym(session, actor.pseudonym)
-            )
+    def whoami(self, actor: Actor) -> MePublic:
+        return self.accounts.me(actor)
+
+    def invite(
+        self,
+        actor: Actor,
+        name: str,
+        email: str,
+        role: Role,
+        party: Party,
+        affiliations: Sequence[AffiliationCreate] = (),
+    ) -> PersonPublic:
+        """Grant the person with ``email`` (made when new) ``role`` in ``party`` and mail
+        them an invitation (see ``accounts.Accounts.invite``)."""
+        return self.accounts.invite(actor, name, email, role, party, affiliations)
 
     def issue_token(self, actor: Actor, person_id: str, label: str) -> TokenIssued:
-        with self.uow.write(actor, "issue_token") as session:
-            person = people.person_by_pseudonym(session, person_id)
-            row, plain = auth.issue_token_for(session, actor, person, label, self.uow.clock())
-            assert row.id is not None
-            return TokenIssued(id=row.id, token=plain, role=row.role, person=person.pseudonym)
+        """Refused: a token is made only by its own person (``POST /api/v1/me/tokens`` or
+        the account pages), so that nobody can act as someone else."""
+        raise PermissionDeniedError(
+            "tokens are created only by the person they belong to: "
+            "POST /api/v1/me/tokens or the account pages"
+        )
 
     def revoke_token(self, actor: Actor, token_id: int) -> None:
-        with self.uow.write(actor, "revoke_token") as session:
-            auth.revoke_token(session, actor, token_id, self.uow.clock())
+        self.accounts.revoke_token(actor, token_id)
 
-    def create_staff_token(self, name: str, label: str = "command line") -> TokenIssued:
-        """A new staff person and token: the way in for a new installation (CLI only)."""
-        with self.uow.write() as session:
-            person = people.add_staff_person(session, name, self.uow.clock())
-            row, plain = auth.issue_token(session, person, label, self.uow.clock())
-            assert row.id is not None
-            return TokenIssued(id=row.id, token=plain, role=row.role, person=person.pseudonym)
+    def create_staff_token(
+        self, name: str, label: str = "command line", email: str | None = None
+    ) -> TokenIssued:
+        """A staff membership and token: the way in for a new installation (CLI only)."""
+        return self.accounts.bootstrap_staff(name, email, label)
 
     def form_secret(self) -> bytes:
         """The per-registry secret that signs the public forms' time tokens (made once,

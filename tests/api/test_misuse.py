@@ -13,6 +13,7 @@ from registry.domain.codes import new_code
 from registry.errors import RateLimitedError
 from registry.misuse.store import MisuseReportCreate
 from tests.support.env import FakeClock
+from tests.support.people import own_token_of
 from tests.support.world import World, bearer
 
 REPORTS = "/api/v1/misuse-reports"
@@ -48,18 +49,22 @@ def other_body_admin(world: World) -> str:
     )
     assert created.status_code == 201, created.text
     person = world.post(
-        "/api/v1/bodies/anderkeur/people", world.staff, {"name": "Olga Other", "role": "body_admin"}
+        "/api/v1/bodies/anderkeur/people",
+        world.staff,
+        {"name": "Olga Other", "email": "olga@anderkeur.example", "role": "body_admin"},
     )
-    token = world.post(f"/api/v1/people/{person.json()['id']}/tokens", world.staff, {})
-    plain: str = token.json()["token"]
+    plain: str = own_token_of(world.client)(person.json()["id"])
     return plain
 
 
 def holder_of(world: World, number: str, name: str) -> str:
-    person = world.post(f"/api/v1/organisations/NL/{number}/people", world.staff, {"name": name})
+    person = world.post(
+        f"/api/v1/organisations/NL/{number}/people",
+        world.staff,
+        {"name": name, "email": f"{number}@holder.example"},
+    )
     assert person.status_code == 201, person.text
-    token = world.post(f"/api/v1/people/{person.json()['id']}/tokens", world.staff, {})
-    plain: str = token.json()["token"]
+    plain: str = own_token_of(world.client)(person.json()["id"])
     return plain
 
 
@@ -179,9 +184,7 @@ def test_a_client_is_rate_limited_by_the_database(
     assert report(world).status_code == 201
 
 
-def test_no_client_address_is_stored(
-    world: World, service: Services, clock: FakeClock
-) -> None:
+def test_no_client_address_is_stored(world: World, service: Services, clock: FakeClock) -> None:
     data = MisuseReportCreate(site="fietsen.example", seen="label", contact_email="x@example.com")
     service.misuse.submit_misuse_report(data, "203.0.113.77")
     service.misuse.submit_misuse_report(data, "2001:db8:77::5")

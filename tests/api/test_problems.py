@@ -306,7 +306,7 @@ def test_openapi_healthz_and_security_headers_on_success(
         "SuspendCertificate": ("/api/v1/certificates/{code}/suspend", "post"),
         "PublishSchemeVersion": ("/api/v1/schemes/{slug}/versions", "post"),
         "RegisterBody": ("/api/v1/bodies", "post"),
-        "CreateToken": ("/api/v1/people/{person_id}/tokens", "post"),
+        "CreateOwnToken": ("/api/v1/me/tokens", "post"),
         "RevokeToken": ("/api/v1/tokens/{token_id}", "delete"),
         "WhoAmI": ("/api/v1/me", "get"),
         "Health": ("/healthz", "get"),

@@ -20,6 +20,7 @@ from registry.certification.schemas import DecisionCreate
 from registry.domain.vocabulary import Role
 from registry.errors import RuleViolationError
 from registry.identity.auth import Actor
+from tests.support.people import own_token_of
 from tests.support.world import CRITERIA, World, bearer
 
 ASSESSMENTS = "/api/v1/assessments"
@@ -146,12 +147,12 @@ def other_body_admin(world: World) -> str:
     )
     assert body.status_code == 201, body.text
     person = world.post(
-        "/api/v1/bodies/anderkeur/people", world.staff, {"name": "Olga Other", "role": "body_admin"}
+        "/api/v1/bodies/anderkeur/people",
+        world.staff,
+        {"name": "Olga Other", "email": "olga@anderkeur.example", "role": "body_admin"},
     )
     assert person.status_code == 201, person.text
-    token = world.post(f"/api/v1/people/{person.json()['id']}/tokens", world.staff, {})
-    assert token.status_code == 201, token.text
-    plain: str = token.json()["token"]
+    plain: str = own_token_of(world.client)(person.json()["id"])
     return plain
 
 
@@ -217,9 +218,7 @@ def test_conflict_of_interest(world: World, service: Services) -> None:
     assert other["organisation"]["registration_number"] == "87654321"
 
 
-def test_findings_missing_mandatory_unknown_and_duplicate(
-    world: World, service: Services
-) -> None:
+def test_findings_missing_mandatory_unknown_and_duplicate(world: World, service: Services) -> None:
     complete = world.assessment()["findings"]
     cases = [
         (
@@ -368,9 +367,7 @@ def test_certificate_withdrawn(world: World, service: Services) -> None:
     assert [a["type"] for a in queue(world)] == ["initial"]
 
 
-def test_surveillance_decided_after_withdrawal_is_refused(
-    world: World, service: Services
-) -> None:
+def test_surveillance_decided_after_withdrawal_is_refused(world: World, service: Services) -> None:
     code = world.certify()
     pending = submit(
         world,
@@ -404,9 +401,7 @@ def test_four_eyes_and_already_decided(world: World, service: Services) -> None:
     auditor_id = person_id(service, world.auditor_person)
 
     # An auditor's every token is an auditor token: refused by role before four-eyes.
-    second = world.post(
-        f"/api/v1/people/{world.auditor_person}/tokens", world.auditor, {"label": "second"}
-    )
+    second = world.post("/api/v1/me/tokens", world.auditor, {"label": "second"})
     assert second.status_code == 201 and second.json()["role"] == "auditor"
     assert_problem(
         decide(world, assessment["id"], second.json()["token"]), 403, "forbidden", "body_admin"
@@ -539,9 +534,7 @@ def test_decisions_and_status_changes_refused(world: World, service: Services) -
 # --- input validated by the domain ---------------------------------------------------------
 
 
-def test_domains_and_registration_numbers_are_checked(
-    world: World, service: Services
-) -> None:
+def test_domains_and_registration_numbers_are_checked(world: World, service: Services) -> None:
     cases: list[tuple[str, dict[str, Any], list[str]]] = [
         ("invalid-domain", {"domains": ["fietsen.example", "localhost"]}, ["'localhost'"]),
         ("invalid-domain", {"domains": ["http://192.0.2.7/shop"]}, ["'192.0.2.7'"]),
@@ -669,7 +662,10 @@ def test_staff_only_endpoints_refuse_body_tokens(world: World, service: Services
                 "schemes": ["webwinkel"],
             },
         ),
-        ("/api/v1/organisations/NL/12345678/people", {"name": "Henk Holder"}),
+        (
+            "/api/v1/organisations/NL/12345678/people",
+            {"name": "Henk Holder", "email": "henk@fietsen.example"},
+        ),
     ]
     with nothing_written(service):
         for token, role in [(world.auditor, "auditor"), (world.admin, "body_admin")]:
@@ -677,7 +673,9 @@ def test_staff_only_endpoints_refuse_body_tokens(world: World, service: Services
                 assert_problem(world.post(path, token, body), 403, "forbidden", "staff", role)
         # An auditor may not add people to its own body either.
         refused = world.post(
-            "/api/v1/bodies/keurcontrole/people", world.auditor, {"name": "Eva", "role": "auditor"}
+            "/api/v1/bodies/keurcontrole/people",
+            world.auditor,
+            {"name": "Eva", "email": "eva@keurcontrole.example", "role": "auditor"},
         )
         assert_problem(refused, 403, "forbidden", "auditor")
     assert [s["slug"] for s in world.client.get("/api/v1/schemes").json()] == ["webwinkel"]

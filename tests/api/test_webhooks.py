@@ -29,6 +29,7 @@ from registry.config import Settings
 from registry.webhooks import store as webhooks
 from registry.webhooks.delivery import TargetPolicy, WebhookDispatcher, non_public_reason
 from tests.support.env import FakeClock
+from tests.support.people import own_token_of
 from tests.support.world import World, bearer
 
 T = TypeVar("T")
@@ -116,11 +117,13 @@ def receiver() -> Iterator[Receiver]:
 
 
 def holder_of(world: World, number: str = "12345678", name: str = "Henk Holder") -> str:
-    person = world.post(f"/api/v1/organisations/NL/{number}/people", world.staff, {"name": name})
+    person = world.post(
+        f"/api/v1/organisations/NL/{number}/people",
+        world.staff,
+        {"name": name, "email": f"{number}@holder.example"},
+    )
     assert person.status_code == 201, person.text
-    token = world.post(f"/api/v1/people/{person.json()['id']}/tokens", world.staff, {})
-    assert token.status_code == 201, token.text
-    plain: str = token.json()["token"]
+    plain: str = own_token_of(world.client)(person.json()["id"])
     return plain
 
 

@@ -6,6 +6,7 @@ import jwt
 from joserfc import jws
 from joserfc.jwk import KeySet
 
+from tests.support.people import own_token_of
 from tests.support.world import World, bearer
 
 
@@ -176,9 +177,11 @@ def test_surveillance_adds_history_and_recertification_renews_same_code(
 def test_holder_declares_domains(world: World, service, staff_token: str) -> None:  # type: ignore[no-untyped-def]
     code = world.certify()
     holder = world.post(
-        "/api/v1/organisations/NL/12345678/people", staff_token, {"name": "Henk Holder"}
+        "/api/v1/organisations/NL/12345678/people",
+        staff_token,
+        {"name": "Henk Holder", "email": "henk@fietsen.example"},
     ).json()
-    token = world.post(f"/api/v1/people/{holder['id']}/tokens", staff_token, {}).json()["token"]
+    token = own_token_of(world.client)(holder["id"])
     added = world.post(
         f"/api/v1/certificates/{code}/domains", token, {"domain": "Fietsen-Winkel.example"}
     )

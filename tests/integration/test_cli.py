@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email
 import json
 import os
 import re
@@ -26,12 +27,26 @@ def test_token_create_prints_a_working_staff_token(
 ) -> None:
     assert main(["init"]) == 0
     capsys.readouterr()
-    assert main(["token", "create", "--role", "staff", "--name", "Operator"]) == 0
+    command = ["token", "create", "--role", "staff", "--name", "Operator"]
+    assert main([*command, "--email", "Ops@Registry.example"]) == 0
     token = capsys.readouterr().out.strip()
     assert re.fullmatch(r"tlr_[A-Za-z0-9_-]{43}", token)
-    actor = open_registry(settings).identity.authenticate(token)
+    service = open_registry(settings).identity
+    actor = service.authenticate(token)
     assert actor.role.value == "staff"
-    assert main(["token", "create", "--role", "auditor"]) != 0
+    # The address is the person: a second bootstrap for it (any case) is the same person,
+    # and the invitation to sign in went to the mail folder beside the keys.
+    assert main([*command, "--email", "ops@registry.example"]) == 0
+    again = service.authenticate(capsys.readouterr().out.strip())
+    assert again.person_id == actor.person_id and again.membership_id == actor.membership_id
+    mails = sorted((settings.keys_dir.parent / "mail-outbox").glob("*.eml"))
+    assert mails and "/account/invitation/" in str(
+        email.message_from_bytes(mails[0].read_bytes()).get_payload(decode=True)
+    )
+    with pytest.raises(SystemExit):
+        main(["token", "create", "--role", "staff"])  # no address: refused by the parser
+    capsys.readouterr()
+    assert main(["token", "create", "--role", "auditor", "--email", "a@b.example"]) != 0
 
 
 def test_demo_then_verify_offline(

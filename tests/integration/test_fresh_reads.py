@@ -18,6 +18,7 @@ import pytest
 from registry.bootstrap import initialise
 from registry.config import Settings
 from registry.domain.status import Transition
+from tests.support.people import own_token_via
 from tests.support.serving import serving
 from tests.support.world import World, bearer, build_world
 
@@ -44,7 +45,7 @@ def test_a_status_change_shows_at_once_on_every_server(
     staff = initialise(settings).identity.create_staff_token("Sam Staff").token
     clients = [httpx.Client(base_url=url, timeout=30) for url in servers]
     try:
-        world = build_world(clients[0], staff)  # type: ignore[arg-type]
+        world = build_world(clients[0], staff, own_token_via(initialise(settings)))  # type: ignore[arg-type]
         world.today = datetime.now(UTC).date()
         code = world.certify()
         checkpoint = clients[1].get("/log/checkpoint").text

@@ -41,6 +41,7 @@ from registry.tlog import (
     verify_consistency,
 )
 from tests.support.env import PG_SERVER, TEST_KDF_ROUNDS
+from tests.support.people import own_token_via
 from tests.support.serving import serving
 from tests.support.world import World, bearer, build_world
 
@@ -121,7 +122,7 @@ def test_two_servers_write_one_log_without_gaps_or_forks(
     staff = initialise(settings).identity.create_staff_token("Sam Staff").token
     clients = [httpx.Client(base_url=url, timeout=30) for url in servers]
     try:
-        world = build_world(clients[0], staff)  # type: ignore[arg-type]
+        world = build_world(clients[0], staff, own_token_via(initialise(settings)))  # type: ignore[arg-type]
         world.today = date.today()
         codes = [world.certify(**_shop(10_000_001 + n)) for n in range(chains)]
         key = parse_verifier_key(clients[1].get("/log/vkey").text.strip())
@@ -308,7 +309,7 @@ def race_servers(
         with serving(settings, folder) as urls:
             staff = initialise(settings).identity.create_staff_token("Sam Staff").token
             with httpx.Client(base_url=urls[0], timeout=30) as client:
-                world = build_world(client, staff)  # type: ignore[arg-type]
+                world = build_world(client, staff, own_token_via(initialise(settings)))  # type: ignore[arg-type]
                 world.today = date.today()
                 yield urls, world
     finally:

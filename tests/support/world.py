@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -113,8 +114,16 @@ class World:
         return code
 
 
-def build_world(client: TestClient[Any], staff_token: str) -> World:
+def build_world(
+    client: TestClient[Any], staff_token: str, own_token: Callable[[str], str] | None = None
+) -> World:
+    """The cast, invited by e-mail through the API; each person then makes their own token
+    (``own_token``: by default through the in-process client's application)."""
     world = World(client=client, staff=staff_token)
+    if own_token is None:
+        from tests.support.people import own_token_of
+
+        own_token = own_token_of(client)
 
     def ok(response: Any) -> Any:
         assert response.status_code in (200, 201), response.text
@@ -164,38 +173,35 @@ def build_world(client: TestClient[Any], staff_token: str) -> World:
         world.post(
             "/api/v1/bodies/keurcontrole/people",
             staff_token,
-            {"name": "Anna Admin", "role": "body_admin"},
+            {"name": "Anna Admin", "email": "anna@keurcontrole.example", "role": "body_admin"},
         )
     )
     world.admin_person = admin["id"]
-    world.admin = ok(
-        world.post(f"/api/v1/people/{admin['id']}/tokens", staff_token, {"label": "t"})
-    )["token"]
+    world.admin = own_token(admin["id"])
     admin2 = ok(
         world.post(
             "/api/v1/bodies/keurcontrole/people",
             world.admin,
-            {"name": "Bert Admin", "role": "body_admin"},
+            {"name": "Bert Admin", "email": "bert@keurcontrole.example", "role": "body_admin"},
         )
     )
-    world.admin2 = ok(world.post(f"/api/v1/people/{admin2['id']}/tokens", world.admin, {}))["token"]
+    world.admin2 = own_token(admin2["id"])
     auditor = ok(
         world.post(
             "/api/v1/bodies/keurcontrole/people",
             world.admin,
-            {"name": "Carla Auditor", "role": "auditor"},
+            {"name": "Carla Auditor", "email": "carla@keurcontrole.example", "role": "auditor"},
         )
     )
     world.auditor_person = auditor["id"]
-    world.auditor = ok(world.post(f"/api/v1/people/{auditor['id']}/tokens", world.admin, {}))[
-        "token"
-    ]
+    world.auditor = own_token(auditor["id"])
     tied = ok(
         world.post(
             "/api/v1/bodies/keurcontrole/people",
             world.admin,
             {
                 "name": "Dirk Auditor",
+                "email": "dirk@keurcontrole.example",
                 "role": "auditor",
                 "affiliations": [
                     {
@@ -206,7 +212,5 @@ def build_world(client: TestClient[Any], staff_token: str) -> World:
             },
         )
     )
-    world.auditor_affiliated = ok(
-        world.post(f"/api/v1/people/{tied['id']}/tokens", world.admin, {})
-    )["token"]
+    world.auditor_affiliated = own_token(tied["id"])
     return world

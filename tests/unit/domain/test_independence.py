@@ -31,3 +31,14 @@ def test_another_organisation_is_no_conflict(country: str, number: str) -> None:
 
 def test_no_declaration_no_conflict() -> None:
     check_no_conflict(set(), "NL", "12345678")
+
+
+def test_a_decider_tied_to_the_organisation_is_refused_through_any_membership() -> None:
+    from registry.domain.independence import check_decider_untied
+
+    ties = {("NL", "12345678"), ("BE", "0123456789")}
+    check_decider_untied(ties, "NL", "87654321")
+    check_decider_untied(set(), "NL", "12345678")
+    with pytest.raises(RuleViolationError) as caught:
+        check_decider_untied(ties, "NL", "12345678")
+    assert caught.value.rule == "four-eyes" and "tied" in caught.value.detail

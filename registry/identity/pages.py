@@ -7,7 +7,7 @@ every answer is ``no-store`` and carries the pages' security headers. Every form
 the session's CSRF token; the passkey calls send it in ``X-CSRF-Token``.
 
 This module stays whole (over 300 lines) because it is the identity feature's one HTTP
-side for browsers: its handlers share the helpers at the top, and the house rule keeps
+side for browsers: its handlers share the functions at the top, and the house rule keeps
 HTTP in ``api.py`` and ``pages.py`` alone.
 """
 

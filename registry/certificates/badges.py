@@ -25,7 +25,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from functools import lru_cache
 from typing import Any, Final, Literal
 from urllib.parse import parse_qs, quote
@@ -39,7 +38,7 @@ from registry.certificates.schemas import CertificatePublic
 from registry.domain.badge_binding import embedding_hosts, foreign_host
 from registry.domain.codes import InvalidCodeError, normalise_code
 from registry.edge import http, templating
-from registry.edge.answers import Answer, Representation, lifetime
+from registry.edge.answers import Answer, Representation
 from registry.edge.app_state import registry_of
 from registry.edge.i18n import Language
 from registry.errors import NotFoundError, RegistryError
@@ -308,15 +307,18 @@ async def badge_answer(
     """
     public = registry.uow.settings.public_url
     canonical, variant = address.code, address.variant
+    cache = registry.caches.named("badges")
     if canonical is None:
         facts = BadgeFacts(state="unknown", link=public + "/")
-        return _rendered(registry, ("?", variant), facts, variant, None), http.NOT_FOUND_MAX_AGE
+        return cache.fetch(
+            ("?", variant), lambda: _rendered(facts, variant)
+        ), http.NOT_FOUND_MAX_AGE
     try:
         snapshot = await registry.certificates.certificate_snapshot_soon(canonical)
     except NotFoundError:
         facts = BadgeFacts(state="unknown", link=f"{public}/c/{quote(canonical)}", code=canonical)
-        key = (canonical, variant, "unknown")
-        return _rendered(registry, key, facts, variant, None), http.NOT_FOUND_MAX_AGE
+        rendered = cache.fetch((canonical, variant, "unknown"), lambda: _rendered(facts, variant))
+        return rendered, http.NOT_FOUND_MAX_AGE
     found = snapshot.public
     foreign = None
     if asking.referer or asking.origin:
@@ -327,11 +329,10 @@ async def badge_answer(
         )
     if foreign is not None and asking.method == "GET":
         _count(registry, canonical, foreign)
-    max_age = lifetime(snapshot.until, registry.uow.clock(), BADGE_MAX_AGE)
     state: State = "foreign" if foreign is not None else found.status
-    key = (canonical, variant, state)
-    rendered: Representation | None = registry.caches.named("badges").get(key)
-    if rendered is None:
+    until = snapshot.until
+
+    def render() -> Representation:
         facts = BadgeFacts(
             state=state,
             link=f"{public}/c/{quote(canonical)}",
@@ -340,33 +341,22 @@ async def badge_answer(
             domain=main_domain(found),
             code=canonical,
         )
-        rendered = _rendered(registry, key, facts, variant, snapshot.until)
-    return rendered, max_age
+        return _rendered(facts, variant)
+
+    badge: Representation = cache.fetch((canonical, variant, state), render, lambda _: until)
+    return badge, cache.lifetime(until, BADGE_MAX_AGE)
 
 
-def _rendered(
-    registry: Services,
-    key: tuple[Any, ...],
-    facts: BadgeFacts,
-    variant: Variant,
-    until: datetime | None,
-) -> Representation:
+def _rendered(facts: BadgeFacts, variant: Variant) -> Representation:
     """The SVG of ``facts``, rendered once per certificate, variant and state."""
-    cache = registry.caches.named("badges")
-    found: Representation | None = cache.get(key)
-    if found is not None:
-        return found
-    stamp = cache.stamp()
     body = render_badge(facts, variant).encode("utf-8")
-    rendered = Representation(
+    return Representation(
         body,
         etag=http.etag_of(body),
         media_type=SVG,
         headers_of=badge_headers,
         ceiling=BADGE_MAX_AGE,
     )
-    cache.put(key, rendered, stamp, until)
-    return rendered
 
 
 @http.page_route("/badge/{name:str}", "web:badge", in_thread=False)

@@ -40,7 +40,7 @@ from registry.domain.codes import InvalidCodeError, normalise_code
 from registry.edge import http, templating
 from registry.edge.answers import Answer, Representation
 from registry.edge.app_state import registry_of
-from registry.edge.i18n import Language
+from registry.edge.i18n import Language, local_name
 from registry.errors import NotFoundError, RegistryError
 
 log = logging.getLogger(__name__)
@@ -336,7 +336,7 @@ async def badge_answer(
         facts = BadgeFacts(
             state=state,
             link=f"{public}/c/{quote(canonical)}",
-            scheme=templating.local_name(found.scheme, "name", variant.lang),
+            scheme=local_name(found.scheme, "name", variant.lang),
             holder=found.holder.legal_name,
             domain=main_domain(found),
             code=canonical,

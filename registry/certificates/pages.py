@@ -15,6 +15,7 @@ from registry.domain.codes import InvalidCodeError, normalise_code
 from registry.edge import http, qr, templating, views
 from registry.edge.answers import Answer
 from registry.edge.app_state import registry_of
+from registry.edge.i18n import local_name
 from registry.edge.pages import not_found_page, page_context
 from registry.errors import NotFoundError
 from registry.misuse.pages import report_form
@@ -96,7 +97,7 @@ def _render_certificate(
             "snippets": badges.embed_snippets(
                 registry.uow.settings.public_url,
                 found.code,
-                templating.local_name(found.scheme, "name", page.lang),
+                local_name(found.scheme, "name", page.lang),
                 found.holder.legal_name,
                 page.lang,
             ),

@@ -49,6 +49,13 @@ def translations(language: Language) -> gettext.NullTranslations:
     return gettext.GNUTranslations(compiled)
 
 
+def local_name(item: object, name: str = "name", language: Language = DEFAULT) -> str:
+    """A text the data holds in both languages (``name_nl``, ``name_en``) in
+    ``language``, Dutch if the other is empty: the one place that picks a field by
+    language, for the pages, the badge and the view models alike."""
+    return str(getattr(item, f"{name}_{language}", "") or getattr(item, f"{name}_nl"))
+
+
 def negotiate(query: str | None, accept_language: str | None) -> tuple[Language, bool]:
     """The page language and whether the visitor chose it explicitly with ``?lang``.
 

@@ -101,7 +101,7 @@ def _render_certificate(
                 found.holder.legal_name,
                 page.lang,
             ),
-            "snippet_texts": badges.SNIPPET_TEXTS[page.lang],
+            "snippet_texts": badges.snippet_texts_in(page.lang),
             "report": report_form(registry, page.lang, found.code),
         },
     )

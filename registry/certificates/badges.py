@@ -25,8 +25,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import asdict, dataclass
-from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, Final, Literal
 from urllib.parse import parse_qs, quote
 
@@ -39,9 +38,10 @@ from registry.certificates.schemas import CertificatePublic
 from registry.domain.badge_binding import embedding_hosts, foreign_host
 from registry.domain.codes import InvalidCodeError, normalise_code
 from registry.edge import http, templating
-from registry.edge.answers import Answer, Representation, lifetime
+from registry.edge.answers import Answer, Representation
 from registry.edge.app_state import registry_of
-from registry.edge.i18n import Language
+from registry.edge.i18n import Language, local_name, translated
+from registry.edge.labels import N_
 from registry.errors import NotFoundError, RegistryError
 
 log = logging.getLogger(__name__)
@@ -102,34 +102,26 @@ COLOURS: Final[dict[Theme, dict[str, dict[str, str]]]] = {
         "foreign": {"stripe": "#f85149", "status": "#ff7b72"},
     },
 }
-TEXTS: Final[dict[Language, dict[str, str]]] = {
-    "nl": {
-        "valid": "Geldig",
-        "suspended": "Geschorst",
-        "withdrawn": "Ingetrokken",
-        "expired": "Verlopen",
-        "unknown": "Niet gevonden in het register",
-        "foreign": "Niet geverifieerd voor deze site",
-        "registry": "Keurmerkregister",
-        "no_domain": "geen webdomein",
-        "check": "controleer in het keurmerkregister",
-        "summary": "{scheme} van {holder}: {status}",
-        "alt": "Keurmerk {scheme} van {holder}: bekijk de actuele status",
-    },
-    "en": {
-        "valid": "Valid",
-        "suspended": "Suspended",
-        "withdrawn": "Withdrawn",
-        "expired": "Expired",
-        "unknown": "Not found in the registry",
-        "foreign": "Not verified for this site",
-        "registry": "Trust Label Registry",
-        "no_domain": "no web domain",
-        "check": "check in the trust label registry",
-        "summary": "{scheme} of {holder}: {status}",
-        "alt": "{scheme} label of {holder}: see its live status",
-    },
+TEXTS: Final[dict[str, str]] = {
+    "valid": N_("Valid"),
+    "suspended": N_("Suspended"),
+    "withdrawn": N_("Withdrawn"),
+    "expired": N_("Expired"),
+    "unknown": N_("Not found in the registry"),
+    "foreign": N_("Not verified for this site"),
+    "registry": N_("Trust Label Registry"),
+    "no_domain": N_("no web domain"),
+    "check": N_("check in the trust label registry"),
+    "summary": N_("{scheme} of {holder}: {status}"),
+    "alt": N_("{scheme} label of {holder}: see its live status"),
 }
+
+
+@cache
+def texts_in(language: Language) -> dict[str, str]:
+    """The badge's texts in ``language`` (made once per language)."""
+    return translated(TEXTS, language)
+
 
 # Characters XML 1.0 cannot carry at all (§2.2), besides the C0 controls.
 _NOT_XML: Final = re.compile("[\ud800-\udfff\ufffe\uffff]")
@@ -182,7 +174,7 @@ class Variant:
 def render_badge(facts: BadgeFacts, variant: Variant) -> str:
     """The SVG of one badge in one variant (pure: no database, no request)."""
     box = BOXES[variant.size]
-    texts = TEXTS[variant.lang]
+    texts = texts_in(variant.lang)
     status = texts[facts.state]
     if facts.state == "unknown":
         scheme = texts["registry"]
@@ -308,15 +300,18 @@ async def badge_answer(
     """
     public = registry.uow.settings.public_url
     canonical, variant = address.code, address.variant
+    cache = registry.caches.named("badges")
     if canonical is None:
         facts = BadgeFacts(state="unknown", link=public + "/")
-        return _rendered(registry, ("?", variant), facts, variant, None), http.NOT_FOUND_MAX_AGE
+        return cache.fetch(
+            ("?", variant), lambda: _rendered(facts, variant)
+        ), http.NOT_FOUND_MAX_AGE
     try:
         snapshot = await registry.certificates.certificate_snapshot_soon(canonical)
     except NotFoundError:
         facts = BadgeFacts(state="unknown", link=f"{public}/c/{quote(canonical)}", code=canonical)
-        key = (canonical, variant, "unknown")
-        return _rendered(registry, key, facts, variant, None), http.NOT_FOUND_MAX_AGE
+        rendered = cache.fetch((canonical, variant, "unknown"), lambda: _rendered(facts, variant))
+        return rendered, http.NOT_FOUND_MAX_AGE
     found = snapshot.public
     foreign = None
     if asking.referer or asking.origin:
@@ -327,46 +322,34 @@ async def badge_answer(
         )
     if foreign is not None and asking.method == "GET":
         _count(registry, canonical, foreign)
-    max_age = lifetime(snapshot.until, registry.uow.clock(), BADGE_MAX_AGE)
     state: State = "foreign" if foreign is not None else found.status
-    key = (canonical, variant, state)
-    rendered: Representation | None = registry.caches.named("badges").get(key)
-    if rendered is None:
+    until = snapshot.until
+
+    def render() -> Representation:
         facts = BadgeFacts(
             state=state,
             link=f"{public}/c/{quote(canonical)}",
-            scheme=templating.local_name(found.scheme, "name", variant.lang),
+            scheme=local_name(found.scheme, "name", variant.lang),
             holder=found.holder.legal_name,
             domain=main_domain(found),
             code=canonical,
         )
-        rendered = _rendered(registry, key, facts, variant, snapshot.until)
-    return rendered, max_age
+        return _rendered(facts, variant)
+
+    badge: Representation = cache.fetch((canonical, variant, state), render, lambda _: until)
+    return badge, cache.lifetime(until, BADGE_MAX_AGE)
 
 
-def _rendered(
-    registry: Services,
-    key: tuple[Any, ...],
-    facts: BadgeFacts,
-    variant: Variant,
-    until: datetime | None,
-) -> Representation:
+def _rendered(facts: BadgeFacts, variant: Variant) -> Representation:
     """The SVG of ``facts``, rendered once per certificate, variant and state."""
-    cache = registry.caches.named("badges")
-    found: Representation | None = cache.get(key)
-    if found is not None:
-        return found
-    stamp = cache.stamp()
     body = render_badge(facts, variant).encode("utf-8")
-    rendered = Representation(
+    return Representation(
         body,
         etag=http.etag_of(body),
         media_type=SVG,
         headers_of=badge_headers,
         ceiling=BADGE_MAX_AGE,
     )
-    cache.put(key, rendered, stamp, until)
-    return rendered
 
 
 @http.page_route("/badge/{name:str}", "web:badge", in_thread=False)
@@ -398,7 +381,9 @@ def embed_snippets(
     """Ready-to-paste HTML for every size and theme: a link around the badge image. The
     link carries the certificate code and nothing else."""
     canonical = quote(normalise_code(code))
-    alt = TEXTS[lang]["alt"].format(scheme=badge_text(scheme, 120), holder=badge_text(holder, 120))
+    alt = texts_in(lang)["alt"].format(
+        scheme=badge_text(scheme, 120), holder=badge_text(holder, 120)
+    )
     snippets = []
     for size in ("small", "large"):
         box = BOXES[size]
@@ -415,21 +400,19 @@ def embed_snippets(
     return snippets
 
 
-SNIPPET_TEXTS: Final[dict[Language, dict[str, str]]] = {
-    "nl": {
-        "heading": "Het keurmerk op uw site",
-        "intro": "Houder van dit certificaat? Plak een van deze stukjes HTML in uw site. Het logo toont altijd de actuele status en linkt naar deze pagina.",
-        "small": "Klein",
-        "large": "Groot",
-        "light": "licht",
-        "dark": "donker",
-    },
-    "en": {
-        "heading": "The label on your site",
-        "intro": "Do you hold this certificate? Paste one of these pieces of HTML into your site. The badge always shows the live status and links to this page.",
-        "small": "Small",
-        "large": "Large",
-        "light": "light",
-        "dark": "dark",
-    },
+SNIPPET_TEXTS: Final[dict[str, str]] = {
+    "heading": N_("The label on your site"),
+    "intro": N_(
+        "Do you hold this certificate? Paste one of these pieces of HTML into your site. The badge always shows the live status and links to this page."
+    ),
+    "small": N_("Small"),
+    "large": N_("Large"),
+    "light": N_("light"),
+    "dark": N_("dark"),
 }
+
+
+@cache
+def snippet_texts_in(language: Language) -> dict[str, str]:
+    """The texts around the embed snippets in ``language`` (made once per language)."""
+    return translated(SNIPPET_TEXTS, language)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-import anyio.to_thread
 from litestar import Request
 
 from registry.bootstrap import Services
@@ -16,6 +15,7 @@ from registry.domain.codes import InvalidCodeError, normalise_code
 from registry.edge import http, qr, templating, views
 from registry.edge.answers import Answer
 from registry.edge.app_state import registry_of
+from registry.edge.i18n import local_name
 from registry.edge.pages import not_found_page, page_context
 from registry.errors import NotFoundError
 from registry.misuse.pages import report_form
@@ -35,13 +35,14 @@ async def certificate(request: Request[Any, Any, Any], code: str) -> Answer:
     if canonical is not None and canonical != code:
         return http.redirect(page.href(f"/c/{canonical}"), permanent=True)
     cache = registry.caches.named("pages")
-    key = ("certificate", code, page.lang, page.explicit)
-    rendered: http.RenderedPage | None = cache.get(key)
-    if rendered is None:
-        stamp = cache.stamp()  # before the snapshot: a page never outlives what it shows
-        rendered = await _certificate_page(registry, page, code, canonical, problem)
-        cache.put(key, rendered, stamp, rendered.changes_at)
-    return http.rendered_response(request, rendered, registry.uow.clock())
+    rendered: http.RenderedPage = await cache.fetch_soon(
+        ("certificate", code, page.lang, page.explicit),
+        lambda: _certificate_page(registry, page, code, canonical, problem),
+        http.changes_of,
+    )
+    return http.rendered_response(
+        request, rendered, cache.lifetime(rendered.changes_at, http.MAX_AGE)
+    )
 
 
 def _read_code(code: str) -> tuple[str | None, str]:
@@ -52,7 +53,7 @@ def _read_code(code: str) -> tuple[str | None, str]:
         return None, error.detail
 
 
-async def _certificate_page(
+def _certificate_page(
     registry: Services,
     page: views.PageContext,
     code: str,
@@ -62,18 +63,14 @@ async def _certificate_page(
     """The page of ``code``, or the page that says what is wrong with it: rendered in a
     worker thread, and kept like any other (unknown codes are asked for again too)."""
     if canonical is None:
-        return await anyio.to_thread.run_sync(
-            lambda: not_found_page(
-                page, "code", code=code, mistyped=only_check_is_wrong(code), problem=problem
-            )
+        return not_found_page(
+            page, "code", code=code, mistyped=only_check_is_wrong(code), problem=problem
         )
     try:
-        snapshot = await registry.certificates.certificate_snapshot_soon(canonical)
+        snapshot = registry.certificates.certificate_snapshot(canonical)
     except NotFoundError:
-        return await anyio.to_thread.run_sync(
-            lambda: not_found_page(page, "certificate", code=canonical)
-        )
-    return await anyio.to_thread.run_sync(_render_certificate, registry, page, snapshot)
+        return not_found_page(page, "certificate", code=canonical)
+    return _render_certificate(registry, page, snapshot)
 
 
 def _render_certificate(
@@ -100,11 +97,11 @@ def _render_certificate(
             "snippets": badges.embed_snippets(
                 registry.uow.settings.public_url,
                 found.code,
-                templating.local_name(found.scheme, "name", page.lang),
+                local_name(found.scheme, "name", page.lang),
                 found.holder.legal_name,
                 page.lang,
             ),
-            "snippet_texts": badges.SNIPPET_TEXTS[page.lang],
+            "snippet_texts": badges.snippet_texts_in(page.lang),
             "report": report_form(registry, page.lang, found.code),
         },
     )

@@ -3,9 +3,8 @@ status changes, holder domains, expiry and credentials."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
-
-import anyio.to_thread
 
 from registry.certificates import queries, store
 from registry.certificates.queries import CertificateSnapshot
@@ -22,9 +21,7 @@ class CertificateService:
     def __init__(self, uow: UnitOfWork, caches: Caches) -> None:
         self.uow = uow
         self.caches = caches
-        self._certificates: FreshCache[str, CertificateSnapshot | NotFoundError] = (
-            caches.fresh()
-        )
+        self._certificates: FreshCache[str, CertificateSnapshot | NotFoundError] = caches.fresh()
 
     def change_status(
         self, actor: Actor, code: str, transition: Transition, reason: str
@@ -52,37 +49,22 @@ class CertificateService:
 
     def certificate_snapshot(self, code: str) -> CertificateSnapshot:
         """The certificate with its JSON and ETag, from memory until the next change."""
-        found = self.cached_certificate(code)
-        if found is not None:
-            return found
-        stamp = self._certificates.stamp()
-        with self.uow.db.read() as session:
-            try:
-                public = queries.certificate_by_code_public(session, code, self.uow.clock())
-            except NotFoundError as error:
-                self._certificates.put(code, error, stamp)
-                raise
-        snapshot = CertificateSnapshot.of(public)
-        self._certificates.put(code, snapshot, stamp, snapshot.until)
-        return snapshot
+        return _found(self._certificates.fetch(code, lambda: self._load(code), _until))
 
     async def certificate_snapshot_soon(self, code: str) -> CertificateSnapshot:
         """``certificate_snapshot`` for async handlers: from memory on the event loop when
         fresh, else loaded in a worker thread."""
-        found = self.cached_certificate(code)
-        if found is not None:
-            return found
-        return await anyio.to_thread.run_sync(self.certificate_snapshot, code)
+        return _found(await self._certificates.fetch_soon(code, lambda: self._load(code), _until))
 
-    def cached_certificate(self, code: str) -> CertificateSnapshot | None:
-        """The snapshot when this process holds a fresh one, None when it must be loaded;
-        NotFoundError when it is known not to exist. Never touches the database."""
-        found = self._certificates.get(code)
-        if found is None:
-            return None
-        if isinstance(found, NotFoundError):
-            raise NotFoundError(found.detail)
-        return found
+    def _load(self, code: str) -> CertificateSnapshot | NotFoundError:
+        """The snapshot, or the error saying there is none (kept too: unknown codes are
+        asked for again and again)."""
+        with self.uow.db.read() as session:
+            try:
+                public = queries.certificate_by_code_public(session, code, self.uow.clock())
+            except NotFoundError as error:
+                return error
+        return CertificateSnapshot.of(public)
 
     def certificates(self, **filters: Any) -> Page[CertificatePublic]:
         with self.uow.db.read() as session:
@@ -91,3 +73,14 @@ class CertificateService:
     def credential(self, code: str) -> str:
         with self.uow.db.read() as session:
             return queries.credential_of(session, code)
+
+
+def _until(found: CertificateSnapshot | NotFoundError) -> datetime | None:
+    return found.until if isinstance(found, CertificateSnapshot) else None
+
+
+def _found(found: CertificateSnapshot | NotFoundError) -> CertificateSnapshot:
+    """The snapshot; a fresh NotFoundError for a code known not to exist."""
+    if isinstance(found, NotFoundError):
+        raise NotFoundError(found.detail)
+    return found

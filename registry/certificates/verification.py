@@ -17,7 +17,6 @@ to show.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -25,8 +24,8 @@ from typing import Any, Literal
 from registry.bootstrap import Services
 from registry.certificates.schemas import CertificatePublic
 from registry.errors import NotFoundError, RegistryError
+from registry.logcheck.inclusion import prove_entry
 from registry.signing import VerifiedCredential, parse_jwks, parse_time, verify_credential
-from registry.tlog import ProofBundle, parse_verifier_key, verify_proof_bundle
 
 Outcome = Literal["passed", "failed", "unavailable"]
 
@@ -52,7 +51,9 @@ def check_certificate(registry: Services, certificate: CertificatePublic) -> Ser
     token = registry.certificates.credential(certificate.code)
     log_step, logged_at, log_index, tree_size = _log_step(registry, certificate.code, token)
     try:
-        verified = verify_credential(token, parse_jwks(registry.transparency.jwks()), logged_at=logged_at)
+        verified = verify_credential(
+            token, parse_jwks(registry.transparency.jwks()), logged_at=logged_at
+        )
     except RegistryError as error:
         return ServerCheck(steps=[Step("signature", "failed", error.detail), log_step])
     content = _content_step(verified, certificate)
@@ -116,26 +117,19 @@ def _log_step(
     except NotFoundError:
         return Step("log", "unavailable"), None, None, None
     try:
-        bundle = ProofBundle.parse(raw)
-        proven = verify_proof_bundle(bundle, [parse_verifier_key(vkey)])
-        entry = json.loads(proven.entry)
-        data = entry.get("data", {}) if isinstance(entry, dict) else {}
-        if not isinstance(data, dict) or data.get("credential") != token:
-            return (
-                Step("log", "failed", "the log entry carries another credential"),
-                None,
-                None,
-                None,
-            )
-        if data.get("code") != code:
-            return (
-                Step("log", "failed", "the log entry is about another certificate"),
-                None,
-                None,
-                None,
-            )
-        logged_at = _instant(entry.get("time"))
-    except (RegistryError, ValueError) as error:
-        detail = error.detail if isinstance(error, RegistryError) else "the log entry is not JSON"
-        return Step("log", "failed", detail), None, None, None
-    return Step("log", "passed"), logged_at, proven.index, proven.checkpoint.size
+        proven = prove_entry(raw, vkey)
+    except RegistryError as error:
+        return Step("log", "failed", error.detail), None, None, None
+    if proven.entry is None:
+        return Step("log", "failed", "the log entry is not JSON"), None, None, None
+    if proven.credential != token:
+        return Step("log", "failed", "the log entry carries another credential"), None, None, None
+    if proven.data.get("code") != code:
+        return (
+            Step("log", "failed", "the log entry is about another certificate"),
+            None,
+            None,
+            None,
+        )
+    logged_at = _instant(proven.entry.get("time"))
+    return Step("log", "passed"), logged_at, proven.index, proven.tree_size

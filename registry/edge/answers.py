@@ -10,7 +10,6 @@ ASGI app a handler returns through, its ``before_send`` hooks included).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
 
 from litestar.types import HTTPScope, Receive, Scope, Send
 
@@ -93,14 +92,6 @@ class Representation:
     def _encode(self, max_age: int, status: int, *, head: bool) -> Answer:
         headers = self.headers_of(self.etag, max_age)
         return Answer(self.body, headers, media_type=self.media_type, status=status, head=head)
-
-
-def lifetime(until: datetime | None, now: datetime, ceiling: int) -> int:
-    """A cache lifetime of at most ``ceiling`` seconds that ends by ``until``, the moment
-    the clock alone changes what the answer shows (None: never)."""
-    if until is None:
-        return ceiling
-    return max(0, min(ceiling, int((until - now).total_seconds())))
 
 
 def etag_matches(header: str | None, etag: str) -> bool:

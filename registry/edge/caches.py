@@ -1,5 +1,12 @@
 """In-memory caches of public answers, so that the hot reads cost little more than a
-constant answer.
+constant answer: the one cache protocol of every public read (certificates, badges,
+certificate JSON, pages, the checkpoint, proofs and tiles).
+
+An entry is a value with its deadline; a value is kept only when it was loaded after the
+freshness stamp ``ChangeSignal`` showed before the load, so a load that races a commit is
+never kept; and the lifetime an answer announces comes from the same clock that ages the
+entries (``FreshCache.lifetime``). Callers say what to load (``fetch`` in a thread,
+``fetch_soon`` on the event loop); none of them takes stamps or stores entries itself.
 
 ``FreshCache`` holds what a committed change can make stale (a certificate, a badge, a
 page, the checkpoint): it empties itself when the ``ChangeSignal`` stamp moves, and an
@@ -26,6 +33,17 @@ from registry.edge.changes import ChangeSignal
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+Until = Callable[[V], datetime | None]
+"""The moment the clock alone changes what a loaded value shows (None: never)."""
+
+
+def lifetime(until: datetime | None, now: datetime, ceiling: int) -> int:
+    """A cache lifetime of at most ``ceiling`` seconds that ends by ``until``, the moment
+    the clock alone changes what the answer shows (None: never)."""
+    if until is None:
+        return ceiling
+    return max(0, min(ceiling, int((until - now).total_seconds())))
 
 
 class BoundedCache(Generic[K, V]):
@@ -96,10 +114,8 @@ class FreshCache(Generic[K, V]):
         latest = self._clock() + self._max_age
         self._entries.put(key, (value, latest if until is None else min(until, latest)))
 
-    def fetch(
-        self, key: K, load: Callable[[], V], until: Callable[[V], datetime | None] | None = None
-    ) -> V:
-        """The cached value, or ``load()`` kept for next time."""
+    def fetch(self, key: K, load: Callable[[], V], until: Until[V] | None = None) -> V:
+        """The cached value, or ``load()`` kept for next time (until ``until(value)``)."""
         found = self.get(key)
         if found is not None:
             return found
@@ -107,6 +123,22 @@ class FreshCache(Generic[K, V]):
         value = load()
         self.put(key, value, stamp, until(value) if until else None)
         return value
+
+    async def fetch_soon(self, key: K, load: Callable[[], V], until: Until[V] | None = None) -> V:
+        """``fetch`` for async handlers: a fresh value straight from memory on the event
+        loop (no thread, no await), else ``load`` in a worker thread."""
+        found = self.get(key)
+        if found is not None:
+            return found
+        stamp = self.stamp()
+        value = await anyio.to_thread.run_sync(load)
+        self.put(key, value, stamp, until(value) if until else None)
+        return value
+
+    def lifetime(self, until: datetime | None, ceiling: int) -> int:
+        """The cache lifetime, at most ``ceiling`` seconds, of an answer that the clock
+        alone changes at ``until``, on the clock that ages the entries."""
+        return lifetime(until, self._clock(), ceiling)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -145,12 +177,3 @@ class Caches:
         """Reference data every page reads (schemes, bodies, keys): read once until the
         next change. Callers must not change what they get: it is shared."""
         return cast(V, self._reference.fetch(key, read))
-
-
-async def soon(cache: FreshCache[K, V], key: K, read: Callable[[], V]) -> V:
-    """A read for async handlers: the answer cached under ``key`` on the event loop, else
-    ``read`` (which caches it under the same key) in a worker thread."""
-    found = cache.get(key)
-    if found is not None:
-        return found
-    return await anyio.to_thread.run_sync(read)

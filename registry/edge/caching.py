@@ -9,7 +9,7 @@ from litestar import Request
 
 from registry.bootstrap import Services
 from registry.certificates.queries import CertificateSnapshot
-from registry.edge.answers import Answer, Representation, lifetime
+from registry.edge.answers import Answer, Representation
 
 MAX_AGE = 60  # a suspension shows within a minute even through a shared cache
 JSON = "application/json"
@@ -25,16 +25,14 @@ def certificate_answer(
     """A certificate's JSON, cacheable until the clock alone changes its status; its usual
     answer is encoded once per representation (the cache is keyed by the ETag)."""
     answers = registry.caches.named("certificate-json")
-    representation: Representation | None = answers.get(snapshot.etag)
-    if representation is None:
-        stamp = answers.stamp()
-        representation = Representation(
+    representation: Representation = answers.fetch(
+        snapshot.etag,
+        lambda: Representation(
             snapshot.json,
             etag=snapshot.etag,
             media_type=JSON,
             headers_of=json_headers,
             ceiling=MAX_AGE,
-        )
-        answers.put(snapshot.etag, representation, stamp)
-    max_age = lifetime(snapshot.until, registry.uow.clock(), MAX_AGE)
-    return representation.answer_to(request.scope, max_age)
+        ),
+    )
+    return representation.answer_to(request.scope, answers.lifetime(snapshot.until, MAX_AGE))

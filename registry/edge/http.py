@@ -18,7 +18,8 @@ from litestar.handlers import HTTPRouteHandler
 
 from registry.certificates.queries import strong_etag
 from registry.domain.status import CertificateStatus, seconds_until_change
-from registry.edge.answers import Answer, Representation, lifetime
+from registry.edge.answers import Answer, Representation
+from registry.edge.caches import lifetime
 
 MAX_AGE: Final = 60
 NOT_FOUND_MAX_AGE: Final = 60
@@ -58,12 +59,7 @@ def max_age_for(
 ) -> int:
     """The longest lifetime, at most ``ceiling``, that cannot outlive a status change by
     the clock."""
-    lifetime = ceiling
-    for status, valid_until in statuses:
-        left = seconds_until_change(CertificateStatus(status), valid_until, now)
-        if left is not None:
-            lifetime = min(lifetime, max(left, 0))
-    return lifetime
+    return lifetime(changes_at(statuses, now), now, ceiling)
 
 
 etag_of = strong_etag
@@ -102,9 +98,14 @@ def changes_at(statuses: Iterable[tuple[str, datetime]], now: datetime) -> datet
     return min(moments, default=None)
 
 
-def rendered_response(request: Request[Any, Any, Any], page: RenderedPage, now: datetime) -> Answer:
-    """A cached page with a lifetime that ends before its first change by the clock."""
-    return page.answer_to(request.scope, lifetime(page.changes_at, now, MAX_AGE))
+def rendered_response(request: Request[Any, Any, Any], page: RenderedPage, max_age: int) -> Answer:
+    """A cached page, answered with ``max_age`` (from ``page_lifetime``)."""
+    return page.answer_to(request.scope, max_age)
+
+
+def changes_of(page: RenderedPage) -> datetime | None:
+    """When the clock alone changes what ``page`` shows: its cache deadline."""
+    return page.changes_at
 
 
 def page_response(

@@ -5,6 +5,9 @@ English), compiled in memory with Babel when first used, so that an installed pa
 needs no build step and a catalogue in git is the one that runs. A public page sets no
 cookie: ``?lang=nl|en`` wins, then ``Accept-Language``, then Dutch.
 
+Texts shaped in Python (the badge, the report form) are marked with ``labels.N_`` and
+translated with ``translated``: the same catalogue, so the same check covers them.
+
 To refresh the catalogues after changing a template or a label::
 
     pybabel extract -F registry/i18n/babel.cfg -o registry/i18n/messages.pot .
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import gettext
 import io
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Final, Literal
@@ -47,6 +51,21 @@ def translations(language: Language) -> gettext.NullTranslations:
     write_mo(compiled, catalog)
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
+
+
+def local_name(item: object, name: str = "name", language: Language = DEFAULT) -> str:
+    """A text the data holds in both languages (``name_nl``, ``name_en``) in
+    ``language``, Dutch if the other is empty: the one place that picks a field by
+    language, for the pages, the badge and the view models alike."""
+    return str(getattr(item, f"{name}_{language}", "") or getattr(item, f"{name}_nl"))
+
+
+def translated(messages: Mapping[str, str], language: Language) -> dict[str, str]:
+    """``messages`` (English message ids marked with ``N_``) in ``language``, from the
+    catalogue: for texts that Python code shapes (the badge, the report form and its
+    outcomes), so that they are extracted and checked like every template text."""
+    catalogue = translations(language)
+    return {key: catalogue.gettext(message) for key, message in messages.items()}
 
 
 def negotiate(query: str | None, accept_language: str | None) -> tuple[Language, bool]:

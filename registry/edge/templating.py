@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 
 import registry
 from registry.edge import labels
-from registry.edge.i18n import Language, translations
+from registry.edge.i18n import Language, local_name, translations
 from registry.signing import format_time
 
 # Bidirectional formatting characters (Unicode UAX #9): marks, embeddings, overrides,
@@ -86,12 +86,6 @@ def inert(value: object) -> Markup:
     return Markup("<bdi>") + escape(visible_controls(value)) + Markup("</bdi>")
 
 
-def local_name(item: object, name: str = "name", language: Language = "nl") -> str:
-    """A text the data holds in both languages (``name_nl``, ``name_en``), Dutch if the
-    other is empty."""
-    return str(getattr(item, f"{name}_{language}", "") or getattr(item, f"{name}_nl"))
-
-
 def _to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
@@ -126,8 +120,7 @@ def environment(language: Language) -> Environment:
         return format_datetime(_to_utc(value), "d MMMM y, HH:mm 'UTC'", tzinfo=UTC, locale=locale)
 
     def local(item: object, name: str) -> str:
-        """A text the data holds in both languages (``name_nl``, ``name_en``)."""
-        return str(getattr(item, f"{name}_{language}", "") or getattr(item, f"{name}_nl"))
+        return local_name(item, name, language)
 
     env.filters.update(
         inert=inert,

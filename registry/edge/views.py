@@ -7,12 +7,11 @@ that pages stay thin and the shaping can be tested on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlencode
 
 from registry.bodies.schemas import AccreditationPublic, BodyPublic
 from registry.certification.schemas import FindingPublic
-from registry.edge.i18n import LANGUAGES, Language
+from registry.edge.i18n import LANGUAGES, Language, local_name
 from registry.edge.labels import DIMENSION_ORDER
 from registry.schemes.schemas import CriterionPublic, SchemePublic, SchemeVersionPublic
 
@@ -60,10 +59,6 @@ class DimensionGroup:
     criteria: list[CheckedCriterion]
 
 
-def _text(item: Any, name: str, lang: Language) -> str:
-    return str(getattr(item, f"{name}_{lang}") or getattr(item, f"{name}_nl"))
-
-
 def findings_by_dimension(
     findings: list[FindingPublic], version: SchemeVersionPublic, lang: Language
 ) -> list[DimensionGroup]:
@@ -76,8 +71,8 @@ def findings_by_dimension(
         groups.setdefault(finding.dimension, []).append(
             CheckedCriterion(
                 code=finding.criterion,
-                title=_text(finding, "title", lang),
-                checked=_text(criterion, "checked", lang) if criterion else "",
+                title=local_name(finding, "title", lang),
+                checked=local_name(criterion, "checked", lang) if criterion else "",
                 method=finding.method,
                 mandatory=finding.mandatory,
                 result=finding.result,
@@ -93,8 +88,8 @@ def criteria_by_dimension(criteria: list[CriterionPublic], lang: Language) -> li
         groups.setdefault(criterion.dimension, []).append(
             CheckedCriterion(
                 code=criterion.code,
-                title=_text(criterion, "title", lang),
-                checked=_text(criterion, "checked", lang),
+                title=local_name(criterion, "title", lang),
+                checked=local_name(criterion, "checked", lang),
                 method=criterion.method,
                 mandatory=criterion.mandatory,
                 result="",
@@ -118,8 +113,8 @@ class SchemeTexts:
 
 def scheme_texts(scheme: SchemePublic, lang: Language) -> SchemeTexts:
     return SchemeTexts(
-        name=_text(scheme, "name", lang),
-        description=_text(scheme, "description", lang),
-        audited_by=_text(scheme, "audited_by", lang),
-        sanctions=_text(scheme, "sanctions", lang),
+        name=local_name(scheme, "name", lang),
+        description=local_name(scheme, "description", lang),
+        audited_by=local_name(scheme, "audited_by", lang),
+        sanctions=local_name(scheme, "sanctions", lang),
     )

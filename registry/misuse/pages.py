@@ -15,6 +15,7 @@ import hmac
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, Final
 
 import anyio.to_thread
@@ -23,7 +24,8 @@ from litestar import Request, Response, post
 
 from registry.bootstrap import Services
 from registry.edge import http, templating
-from registry.edge.i18n import Language, negotiate
+from registry.edge.i18n import Language, negotiate, translated
+from registry.edge.labels import N_
 from registry.edge.problems import status_of
 from registry.edge.views import PageContext
 from registry.errors import RateLimitedError, RegistryError
@@ -36,52 +38,36 @@ MAX_AGE: Final = 3600  # an older form is reloaded, so a token cannot be collect
 HONEYPOT: Final = "website"
 PURPOSE: Final = b"misuse-report-form\x00"
 
-TEXTS: Final[dict[Language, dict[str, str]]] = {
-    "nl": {
-        "heading": "Misbruik van een keurmerk melden",
-        "intro": "Zag u dit keurmerk op een site die het misschien niet mag voeren? Laat het ons weten.",
-        "site": "Adres van de site",
-        "seen": "Wat zag u?",
-        "certificate": "Certificaatcode (als die op het logo stond)",
-        "email": "Uw e-mailadres (niet verplicht, alleen voor vragen over uw melding)",
-        "honeypot": "Laat dit veld leeg",
-        "submit": "Melding versturen",
-        "thanks_title": "Bedankt voor uw melding",
-        "thanks": "Uw melding is ontvangen. Het register en de certificerende instelling bekijken haar.",
-        "reference": "Kenmerk",
-        "refused_title": "Melding niet verstuurd",
-        "cross_origin": "Dit formulier kan alleen vanaf de pagina's van het register worden verstuurd.",
-        "honeypot_filled": "Deze melding lijkt automatisch verstuurd en is niet opgeslagen.",
-        "too_fast": "Het formulier werd te snel verstuurd. Wacht een paar seconden en probeer het opnieuw.",
-        "expired": "Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens.",
-        "invalid": "Controleer de velden van het formulier",
-        "rate_limited": "U heeft het afgelopen uur te veel meldingen verstuurd. Probeer het later opnieuw.",
-        "failed": "De melding kon nu niet worden opgeslagen. Probeer het later opnieuw.",
-        "back": "Terug naar het register",
-    },
-    "en": {
-        "heading": "Report misuse of a label",
-        "intro": "Did you see this label on a site that may not hold it? Let us know.",
-        "site": "Address of the site",
-        "seen": "What did you see?",
-        "certificate": "Certificate code (if the logo showed one)",
-        "email": "Your e-mail address (optional, only for questions about your report)",
-        "honeypot": "Leave this field empty",
-        "submit": "Send report",
-        "thanks_title": "Thank you for your report",
-        "thanks": "Your report has been received. The registry and the certification body will look into it.",
-        "reference": "Reference",
-        "refused_title": "Report not sent",
-        "cross_origin": "This form can only be sent from the registry's own pages.",
-        "honeypot_filled": "This report looks automated and was not stored.",
-        "too_fast": "The form was sent too quickly. Wait a few seconds and try again.",
-        "expired": "The form has expired or is not valid. Reload the page and try again.",
-        "invalid": "Please check the fields of the form",
-        "rate_limited": "You have sent too many reports in the last hour. Please try again later.",
-        "failed": "The report could not be stored right now. Please try again later.",
-        "back": "Back to the registry",
-    },
+TEXTS: Final[dict[str, str]] = {
+    "heading": N_("Report misuse of a label"),
+    "intro": N_("Did you see this label on a site that may not hold it? Let us know."),
+    "site": N_("Address of the site"),
+    "seen": N_("What did you see?"),
+    "certificate": N_("Certificate code (if the logo showed one)"),
+    "email": N_("Your e-mail address (optional, only for questions about your report)"),
+    "honeypot": N_("Leave this field empty"),
+    "submit": N_("Send report"),
+    "thanks_title": N_("Thank you for your report"),
+    "thanks": N_(
+        "Your report has been received. The registry and the certification body will look into it."
+    ),
+    "reference": N_("Reference"),
+    "refused_title": N_("Report not sent"),
+    "cross_origin": N_("This form can only be sent from the registry's own pages."),
+    "honeypot_filled": N_("This report looks automated and was not stored."),
+    "too_fast": N_("The form was sent too quickly. Wait a few seconds and try again."),
+    "expired": N_("The form has expired or is not valid. Reload the page and try again."),
+    "invalid": N_("Please check the fields of the form"),
+    "rate_limited": N_("You have sent too many reports in the last hour. Please try again later."),
+    "failed": N_("The report could not be stored right now. Please try again later."),
+    "back": N_("Back to the registry"),
 }
+
+
+@cache
+def texts_in(language: Language) -> dict[str, str]:
+    """The form's and its outcomes' texts in ``language`` (made once per language)."""
+    return translated(TEXTS, language)
 
 
 def _signature(secret: bytes, issued: int) -> str:
@@ -122,7 +108,7 @@ class ReportForm:
 
 def report_form(registry: Services, lang: Language, certificate: str = "") -> ReportForm:
     return ReportForm(
-        texts=TEXTS[lang],
+        texts=texts_in(lang),
         token=make_token(registry.identity.form_secret(), registry.uow.clock()),
         certificate=certificate,
     )
@@ -160,7 +146,7 @@ def handle(
     allowed: bool,
 ) -> Outcome:
     """Check and store one report; every refusal as an outcome, never an exception."""
-    texts = TEXTS[lang]
+    texts = texts_in(lang)
 
     def refused(status_code: int, key: str, detail: str = "") -> Outcome:
         return Outcome(status_code, texts["refused_title"], texts[key], detail=detail)
@@ -218,7 +204,7 @@ async def report(request: Request[Any, Any, Any], registry: Services) -> Respons
     outcome = await anyio.to_thread.run_sync(handle, registry, form, client, language, allowed)
     page = PageContext(language, explicit, "/")
     html = templating.render(
-        language, "report/result.html", {"page": page, "outcome": outcome, "t": TEXTS[language]}
+        language, "report/result.html", {"page": page, "outcome": outcome, "t": texts_in(language)}
     )
     headers = {**http.PAGE_HEADERS, "cache-control": "no-store"}
     if outcome.retry_after is not None:

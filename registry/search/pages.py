@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-import anyio.to_thread
 from litestar import Request
 
 from registry.bootstrap import Services
@@ -19,23 +19,26 @@ from registry.misuse.pages import report_form
 async def home(request: Request[Any, Any, Any]) -> Answer:
     """The search box; with ``?q=`` the results (a found code goes straight to its page).
 
-    Rendered pages are kept until the next committed change, so a popular search costs
-    one lookup; a search that finds a code is answered with a redirect each time.
+    Rendered pages, and the redirect of a search that finds a code, are kept until the
+    next committed change, so a popular search costs one lookup.
     """
     registry = registry_of(request)
     page = page_context(request)
     query = request.query_params.get("q", "")
     cache = registry.caches.named("pages")
-    key = ("home", query, page.lang, page.explicit)
-    rendered: http.RenderedPage | None = cache.get(key)
-    if rendered is None:
-        stamp = cache.stamp()
-        answer = await anyio.to_thread.run_sync(_home, registry, page, query)
-        if isinstance(answer, Answer):
-            return answer
-        cache.put(key, answer, stamp, answer.changes_at)
-        rendered = answer
-    return http.rendered_response(request, rendered, registry.uow.clock())
+    found: http.RenderedPage | Answer = await cache.fetch_soon(
+        ("home", query, page.lang, page.explicit),
+        lambda: _home(registry, page, query),
+        _changes_at,
+    )
+    if isinstance(found, Answer):
+        return found
+    return http.rendered_response(request, found, cache.lifetime(found.changes_at, http.MAX_AGE))
+
+
+def _changes_at(found: http.RenderedPage | Answer) -> datetime | None:
+    """A redirect holds until the next change; a page until the clock changes it."""
+    return found.changes_at if isinstance(found, http.RenderedPage) else None
 
 
 def _home(registry: Services, page: views.PageContext, query: str) -> http.RenderedPage | Answer:

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from registry.edge.caches import Caches, FreshCache, soon
+from registry.edge.caches import Caches, FreshCache
 from registry.edge.schemas import Page
 from registry.transparency import journal, keys, queries
 from registry.transparency.schemas import ConsistencyProof, InclusionProof, LogEntryPublic
@@ -34,15 +34,15 @@ class TransparencyService:
             return queries.published(session).note
 
     async def log_checkpoint_soon(self) -> str:
-        return await soon(self._checkpoint, "head", self.log_checkpoint)
+        return await self._checkpoint.fetch_soon("head", self._read_checkpoint)
 
     async def inclusion_proof_soon(self, index: int, tree_size: int) -> InclusionProof:
-        return await soon(
-            self._proofs, (index, tree_size), lambda: self.inclusion_proof(index, tree_size)
+        return await self._proofs.fetch_soon(
+            (index, tree_size), lambda: self._read_inclusion_proof(index, tree_size)
         )
 
     async def log_tile_soon(self, path: str) -> tuple[bytes, bool]:
-        return await soon(self._tiles, path, lambda: self.log_tile(path))
+        return await self._tiles.fetch_soon(path, lambda: self._read_tile(path))
 
     def log_vkey(self) -> str:
         def read() -> str:
@@ -57,12 +57,13 @@ class TransparencyService:
 
     def inclusion_proof(self, index: int, tree_size: int) -> InclusionProof:
         """RFC 9162 inclusion proof with the latest checkpoint; kept until the log grows."""
+        return self._proofs.fetch(
+            (index, tree_size), lambda: self._read_inclusion_proof(index, tree_size)
+        )
 
-        def read() -> InclusionProof:
-            with self.uow.db.read() as session:
-                return queries.inclusion(session, index, tree_size)
-
-        return self._proofs.fetch((index, tree_size), read)
+    def _read_inclusion_proof(self, index: int, tree_size: int) -> InclusionProof:
+        with self.uow.db.read() as session:
+            return queries.inclusion(session, index, tree_size)
 
     def consistency_proof(self, first: int, second: int) -> ConsistencyProof:
         with self.uow.db.read() as session:
@@ -70,12 +71,11 @@ class TransparencyService:
 
     def log_tile(self, path: str) -> tuple[bytes, bool]:
         """A tile's bytes and whether it is full; a missing tile is not kept."""
+        return self._tiles.fetch(path, lambda: self._read_tile(path))
 
-        def read() -> tuple[bytes, bool]:
-            with self.uow.db.read() as session:
-                return queries.tile(session, path)
-
-        return self._tiles.fetch(path, read)
+    def _read_tile(self, path: str) -> tuple[bytes, bool]:
+        with self.uow.db.read() as session:
+            return queries.tile(session, path)
 
     def certificate_proof(self, code: str) -> bytes:
         with self.uow.db.read() as session:

@@ -7,9 +7,10 @@ import multiprocessing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import anyio
 import pytest
 
-from registry.edge.caches import BoundedCache, FreshCache
+from registry.edge.caches import BoundedCache, FreshCache, lifetime
 from registry.edge.changes import ChangeSignal
 from tests.support.env import FakeClock
 
@@ -53,6 +54,48 @@ def test_fetch_loads_once_until_the_next_change() -> None:
     assert [cache.fetch("k", load) for _ in range(3)] == ["v1", "v1", "v1"]
     signal.bump()
     assert cache.fetch("k", load) == "v2"
+
+
+def test_fetch_soon_answers_from_memory_and_loads_in_a_thread_once() -> None:
+    signal, clock = ChangeSignal(), FakeClock(T0)
+    cache = fresh(signal, clock)
+    loads: list[int] = []
+
+    def load() -> str:
+        loads.append(1)
+        return f"v{len(loads)}"
+
+    async def read_three() -> list[str]:
+        return [
+            await cache.fetch_soon("k", load, lambda _: clock.now + timedelta(seconds=5))
+            for _ in range(3)
+        ]
+
+    assert anyio.run(read_three) == ["v1", "v1", "v1"]
+    clock.now = T0 + timedelta(seconds=5)  # the first value's own deadline: loaded again
+    assert anyio.run(read_three) == ["v2", "v2", "v2"]
+
+
+def test_a_load_that_races_a_commit_is_not_kept() -> None:
+    signal, clock = ChangeSignal(), FakeClock(T0)
+    cache = fresh(signal, clock)
+
+    def load_while_a_change_commits() -> str:
+        signal.bump()
+        return "stale"
+
+    assert cache.fetch("k", load_while_a_change_commits) == "stale"
+    assert cache.get("k") is None
+
+
+def test_lifetime_ends_by_the_change_by_the_clock() -> None:
+    signal, clock = ChangeSignal(), FakeClock(T0)
+    cache = fresh(signal, clock)
+    assert cache.lifetime(None, 300) == 300
+    assert cache.lifetime(T0 + timedelta(seconds=42, milliseconds=900), 300) == 42
+    assert cache.lifetime(T0 + timedelta(hours=1), 300) == 300
+    assert cache.lifetime(T0 - timedelta(seconds=1), 300) == 0
+    assert lifetime(T0 + timedelta(seconds=7), T0, 60) == 7
 
 
 def test_deadline_and_maximum_age() -> None:

@@ -6,7 +6,6 @@ read here can claim ``valid`` after ``valid_until``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -44,6 +43,7 @@ from registry.db.tables import (
 from registry.domain.hosts import host_key
 from registry.domain.kvk import normalise_registration_number
 from registry.domain.status import CertificateStatus, effective_status
+from registry.edge.http import strong_etag
 from registry.edge.schemas import Page
 from registry.errors import InvalidInputError
 
@@ -207,11 +207,6 @@ def _public(
         ],
         credential_kid=certificate.credential_kid,
     )
-
-
-def strong_etag(body: bytes) -> str:
-    """A strong ``ETag`` for exactly these bytes (RFC 9110 §8.8.3)."""
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,12 @@ read here can claim ``valid`` after ``valid_until``.
 
 from __future__ import annotations
 
-import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import msgspec
 from sqlalchemy import ColumnElement, and_, or_
@@ -21,15 +24,17 @@ from registry.certificates.schemas import (
     HistoryItem,
     SchemeRef,
 )
-from registry.certificates.store import certificate_by_code, covered_domains
-from registry.certification.assessments import findings_public
-from registry.certification.schemas import OrganisationPublic
+from registry.certificates.store import certificate_by_code
+from registry.certification.assessments import public_findings
+from registry.certification.schemas import FindingPublic, OrganisationPublic
 from registry.db.tables import (
     Assessment,
     Body,
     Certificate,
     CertificateDomain,
     CertificateEvent,
+    Criterion,
+    Finding,
     Organisation,
     Person,
     Scheme,
@@ -38,49 +43,134 @@ from registry.db.tables import (
 from registry.domain.hosts import host_key
 from registry.domain.kvk import normalise_registration_number
 from registry.domain.status import CertificateStatus, effective_status
+from registry.edge.http import strong_etag
 from registry.edge.schemas import Page
 from registry.errors import InvalidInputError
 
 MAX_PAGE = 200
 
 
-def _basis_assessment(session: Session, certificate: Certificate) -> Assessment:
-    """The initial or recertification assessment the current credential rests on."""
-    found = session.exec(
-        select(Assessment)
-        .where(
-            Assessment.certificate_id == certificate.id,
-            col(Assessment.type).in_(("initial", "recertification")),
-            Assessment.status == "certified",
-        )
-        .order_by(col(Assessment.id).desc())
-    ).first()
-    assert found is not None, f"certificate {certificate.code} has no certified assessment"
-    return found
-
-
 def certificate_public(
     session: Session, certificate: Certificate, now: datetime
 ) -> CertificatePublic:
-    organisation = session.get(Organisation, certificate.organisation_id)
-    version = session.get(SchemeVersion, certificate.scheme_version_id)
-    body = session.get(Body, certificate.body_id)
-    assert organisation and version and body and certificate.id is not None
-    scheme = session.get(Scheme, version.scheme_id)
-    assert scheme is not None
-    basis = _basis_assessment(session, certificate)
-    auditor = session.get(Person, basis.auditor_id)
-    assert auditor is not None
+    return certificates_public(session, [certificate], now)[0]
+
+
+def _by_id(session: Session, table: Any, ids: Iterable[int]) -> dict[int, Any]:
+    return {row.id: row for row in session.exec(select(table).where(col(table.id).in_(set(ids))))}
+
+
+def certificates_public(
+    session: Session, certificates: Sequence[Certificate], now: datetime
+) -> list[CertificatePublic]:
+    """The public view of ``certificates``, read in a fixed number of statements whatever
+    their number: each related table is read once for the whole page (no N+1)."""
+    if not certificates:
+        return []
+    ids = [c.id for c in certificates if c.id is not None]
+    organisations = _by_id(session, Organisation, (c.organisation_id for c in certificates))
+    versions = _by_id(session, SchemeVersion, (c.scheme_version_id for c in certificates))
+    bodies = _by_id(session, Body, (c.body_id for c in certificates))
+    schemes = _by_id(session, Scheme, (v.scheme_id for v in versions.values()))
+    # The basis of the current credential: the latest certified initial or
+    # recertification assessment of each certificate.
+    basis: dict[int, Assessment] = {}
+    for assessment in session.exec(
+        select(Assessment)
+        .where(
+            col(Assessment.certificate_id).in_(ids),
+            col(Assessment.type).in_(("initial", "recertification")),
+            Assessment.status == "certified",
+        )
+        .order_by(col(Assessment.id))
+    ):
+        assert assessment.certificate_id is not None
+        basis[assessment.certificate_id] = assessment
+    auditors = _by_id(session, Person, (a.auditor_id for a in basis.values()))
+    findings: dict[int, list[Finding]] = defaultdict(list)
+    for finding in session.exec(
+        select(Finding).where(col(Finding.assessment_id).in_([a.id for a in basis.values()]))
+    ):
+        findings[finding.assessment_id].append(finding)
+    criteria: dict[int, list[Criterion]] = defaultdict(list)
+    for criterion in session.exec(
+        select(Criterion)
+        .where(col(Criterion.version_id).in_(list(versions)))
+        .order_by(col(Criterion.position))
+    ):
+        criteria[criterion.version_id].append(criterion)
+    domains: dict[int, list[CertificateDomain]] = defaultdict(list)
+    for domain in session.exec(
+        select(CertificateDomain)
+        .where(
+            col(CertificateDomain.certificate_id).in_(ids),
+            col(CertificateDomain.removed_at).is_(None),
+        )
+        .order_by(col(CertificateDomain.domain))
+    ):
+        domains[domain.certificate_id].append(domain)
+    history: dict[int, list[tuple[CertificateEvent, Assessment | None]]] = defaultdict(list)
+    for event, assessment in session.exec(
+        select(CertificateEvent, Assessment)
+        .join(Assessment, Assessment.id == CertificateEvent.assessment_id, isouter=True)  # type: ignore[arg-type]
+        .where(col(CertificateEvent.certificate_id).in_(ids))
+        .order_by(col(CertificateEvent.id))
+    ):
+        history[event.certificate_id].append((event, assessment))
+    pages: list[CertificatePublic] = []
+    for certificate in certificates:
+        assert certificate.id is not None
+        version = versions[certificate.scheme_version_id]
+        grounds = basis.get(certificate.id)
+        assert grounds is not None and grounds.id is not None, (
+            f"certificate {certificate.code} has no certified assessment"
+        )
+        pages.append(
+            _public(
+                certificate,
+                organisations[certificate.organisation_id],
+                version,
+                schemes[version.scheme_id],
+                bodies[certificate.body_id],
+                grounds,
+                auditors[grounds.auditor_id],
+                public_findings(
+                    criteria[version.id or 0],
+                    [
+                        (
+                            f.criterion_code,
+                            f.result,
+                            f.evidence_summary,
+                            json.loads(f.evidence_digests),
+                        )
+                        for f in findings[grounds.id]
+                    ],
+                ),
+                domains[certificate.id],
+                history[certificate.id],
+                now,
+            )
+        )
+    return pages
+
+
+def _public(
+    certificate: Certificate,
+    organisation: Organisation,
+    version: SchemeVersion,
+    scheme: Scheme,
+    body: Body,
+    basis: Assessment,
+    auditor: Person,
+    findings: list[FindingPublic],
+    domains: list[CertificateDomain],
+    history: list[tuple[CertificateEvent, Assessment | None]],
+    now: datetime,
+) -> CertificatePublic:
     status = effective_status(CertificateStatus(certificate.status), certificate.valid_until, now)
     reason, changed_at = certificate.status_reason, certificate.status_changed_at
     if status is CertificateStatus.EXPIRED and certificate.status != CertificateStatus.EXPIRED:
         reason, changed_at = "validity period ended", certificate.valid_until
-    history_rows = session.exec(
-        select(CertificateEvent, Assessment)
-        .join(Assessment, Assessment.id == CertificateEvent.assessment_id, isouter=True)  # type: ignore[arg-type]
-        .where(CertificateEvent.certificate_id == certificate.id)
-        .order_by(col(CertificateEvent.id))
-    ).all()
     return CertificatePublic(
         code=certificate.code,
         status=status.value,
@@ -101,9 +191,9 @@ def certificate_public(
         issued_at=certificate.issued_at,
         domains=[
             CoveredDomain(domain=d.domain, source=d.source, added_at=d.added_at)  # type: ignore[arg-type]
-            for d in covered_domains(session, certificate.id)
+            for d in domains
         ],
-        findings=findings_public(session, basis),
+        findings=findings,
         history=[
             HistoryItem(
                 type=event.type,
@@ -113,15 +203,10 @@ def certificate_public(
                 assessment_type=assessment.type if assessment else None,
                 log_index=event.log_index,
             )
-            for event, assessment in history_rows
+            for event, assessment in history
         ],
         credential_kid=certificate.credential_kid,
     )
-
-
-def strong_etag(body: bytes) -> str:
-    """A strong ``ETag`` for exactly these bytes (RFC 9110 §8.8.3)."""
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
 @dataclass(frozen=True)
@@ -205,7 +290,7 @@ def list_certificates(
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(
-        items=[certificate_public(session, c, now) for c in rows],
+        items=certificates_public(session, rows, now),
         next=str(rows[-1].id) if more and rows else None,
     )
 

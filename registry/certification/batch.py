@@ -38,6 +38,7 @@ from registry.certification.assessments import (
 )
 from registry.certification.decisions import decision_values, may_decide
 from registry.certification.schemas import AssessmentCreate, DecisionCreate
+from registry.db.dialect import dialect_insert
 from registry.db.tables import (
     Assessment,
     Body,
@@ -57,7 +58,6 @@ from registry.domain.vocabulary import AssessmentType, Role
 from registry.errors import InvalidInputError
 from registry.identity import memberships
 from registry.identity.auth import Actor
-from registry.misuse.foreign_embeds import dialect_insert
 from registry.schemes.store import criteria_of
 from registry.transparency import journal
 from registry.transparency.events import entry_bytes, history_values

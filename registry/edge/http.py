@@ -9,6 +9,7 @@ withdrawals are events, not clock ticks.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Final
@@ -16,7 +17,6 @@ from typing import Any, Final
 from litestar import HttpMethod, Request, route
 from litestar.handlers import HTTPRouteHandler
 
-from registry.certificates.queries import strong_etag
 from registry.domain.status import CertificateStatus, seconds_until_change
 from registry.edge.answers import Answer, Representation
 from registry.edge.caches import lifetime
@@ -60,6 +60,11 @@ def max_age_for(
     """The longest lifetime, at most ``ceiling``, that cannot outlive a status change by
     the clock."""
     return lifetime(changes_at(statuses, now), now, ceiling)
+
+
+def strong_etag(body: bytes) -> str:
+    """A strong ``ETag`` for exactly these bytes (RFC 9110 §8.8.3)."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
 etag_of = strong_etag

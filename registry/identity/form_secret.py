@@ -12,8 +12,8 @@ from typing import Final
 
 from sqlmodel import Session
 
+from registry.db.dialect import dialect_insert
 from registry.db.tables import RegistryMeta
-from registry.misuse.foreign_embeds import dialect_insert
 
 META_ROW: Final = "public-form-secret"
 

@@ -15,11 +15,11 @@ from typing import Any
 
 from sqlalchemy import func, literal
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from registry.bodies.store import body_by_slug
 from registry.certificates.store import certificate_by_code
+from registry.db.dialect import dialect_insert
 from registry.db.tables import Body, Certificate, ForeignEmbed
 from registry.domain.codes import normalise_code
 from registry.domain.hosts import host_key
@@ -46,12 +46,6 @@ class ForeignEmbedSummary(Output, kw_only=True):
     total: int
     first_day: date
     last_day: date
-
-
-def dialect_insert(session: Session, table: Any) -> Any:
-    """An INSERT that offers ``ON CONFLICT`` on both SQLite and PostgreSQL."""
-    name = session.get_bind().dialect.name
-    return (postgresql.insert if name == "postgresql" else sqlite.insert)(table)
 
 
 class ForeignEmbedTally:

@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from msgspec import Meta
 from sqlmodel import Session, col, delete, select
 
+from registry.db.dialect import dialect_insert
 from registry.db.tables import Body, Certificate, ClientRate, ClientSalt, MisuseReport, Person
 from registry.domain.codes import normalise_code
 from registry.domain.hosts import InvalidDomainError, host_key, normalise_domain
@@ -38,7 +39,7 @@ from registry.errors import (
 )
 from registry.identity.auth import Actor
 from registry.misuse import foreign_embeds as badge_stats
-from registry.misuse.foreign_embeds import ForeignEmbedSummary, dialect_insert
+from registry.misuse.foreign_embeds import ForeignEmbedSummary
 
 T = TypeVar("T")
 

@@ -12,10 +12,39 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from registry.errors import InvalidInputError
-from registry.identity.mail import MailSettings
 
 # Re-exported: the key store owns the default, so the two can never disagree.
 from registry.signing.keystore import DEFAULT_KDF_ROUNDS as DEFAULT_KDF_ROUNDS
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Outgoing e-mail: SMTP when a host is set, else files in a folder (see identity/mail.py)."""
+
+    host: str | None = None
+    port: int = 25
+    user: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    sender: str = "registry@localhost"
+    folder: Path | None = None  # None: ``mail-outbox`` beside the keys folder
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> MailSettings:
+        env = os.environ if env is None else env
+        port = env.get("REGISTRY_SMTP_PORT") or "25"
+        if not port.isdigit():
+            raise ValueError(f"REGISTRY_SMTP_PORT must be a port number, got {port!r}")
+        return cls(
+            host=env.get("REGISTRY_SMTP_HOST") or None,
+            port=int(port),
+            user=env.get("REGISTRY_SMTP_USER") or None,
+            password=env.get("REGISTRY_SMTP_PASSWORD") or None,
+            starttls=(env.get("REGISTRY_SMTP_STARTTLS") or "").lower()
+            in ("1", "true", "yes", "on"),
+            sender=env.get("REGISTRY_MAIL_FROM") or cls.sender,
+            folder=Path(env["REGISTRY_MAIL_DIR"]) if env.get("REGISTRY_MAIL_DIR") else None,
+        )
 
 
 @dataclass(frozen=True)

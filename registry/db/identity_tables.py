@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, LargeBinary, Text
+from sqlalchemy import BigInteger, Column, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 from registry.db.tables import _instant
@@ -55,7 +55,7 @@ class SignInSecret(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", primary_key=True)
     password_hash: str | None = Field(default=None, max_length=200)
     totp_secret: str | None = Field(default=None, max_length=64)
-    totp_last_step: int | None = Field(default=None)  # a code is accepted once
+    totp_last_step: int | None = Field(default=None, sa_type=BigInteger)  # a code is accepted once
     locked_until: datetime | None = _instant(nullable=True)
 
 
@@ -66,7 +66,7 @@ class Passkey(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     credential_id: str = Field(max_length=1400, unique=True, index=True)  # base64url
     public_key: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    sign_count: int = 0
+    sign_count: int = Field(default=0, sa_type=BigInteger)  # WebAuthn counts to 2^32 - 1
     name: str = Field(max_length=100)
     created_at: datetime = _instant()
     last_used_at: datetime | None = _instant(nullable=True)

@@ -120,11 +120,14 @@ class Person(SQLModel, table=True):
     ``party_type``, ``role``, ``body_id`` and ``organisation_id`` are the party of the
     first membership, kept because rows made before memberships existed carry them."""
 
+    __table_args__ = (sa.Index("uq_person_email_key", "email_key", unique=True),)
+
     id: int | None = Field(default=None, primary_key=True)
     pseudonym: str = Field(max_length=40, unique=True)
     name: str
     email: str | None = Field(default=None, max_length=254)
-    email_key: str | None = Field(default=None, max_length=254, unique=True)  # lower case
+    # lower case; unique through the index below, named as migration 0006 made it
+    email_key: str | None = Field(default=None, max_length=254)
     email_verified_at: datetime | None = _instant(nullable=True)
     party_type: str = Field(max_length=16)  # registry | body | organisation
     role: str = Field(max_length=16)  # the role of the first membership

@@ -10,42 +10,13 @@ invitation links without a mail server.
 
 from __future__ import annotations
 
-import os
 import secrets
 import smtplib
-from collections.abc import Mapping
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-
-@dataclass(frozen=True)
-class MailSettings:
-    host: str | None = None
-    port: int = 25
-    user: str | None = None
-    password: str | None = None
-    starttls: bool = False
-    sender: str = "registry@localhost"
-    folder: Path | None = None  # None: ``mail-outbox`` beside the keys folder
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> MailSettings:
-        env = os.environ if env is None else env
-        port = env.get("REGISTRY_SMTP_PORT") or "25"
-        if not port.isdigit():
-            raise ValueError(f"REGISTRY_SMTP_PORT must be a port number, got {port!r}")
-        return cls(
-            host=env.get("REGISTRY_SMTP_HOST") or None,
-            port=int(port),
-            user=env.get("REGISTRY_SMTP_USER") or None,
-            password=env.get("REGISTRY_SMTP_PASSWORD") or None,
-            starttls=(env.get("REGISTRY_SMTP_STARTTLS") or "").lower()
-            in ("1", "true", "yes", "on"),
-            sender=env.get("REGISTRY_MAIL_FROM") or cls.sender,
-            folder=Path(env["REGISTRY_MAIL_DIR"]) if env.get("REGISTRY_MAIL_DIR") else None,
-        )
+from registry.config import MailSettings
 
 
 class Mailer:

@@ -13,8 +13,7 @@ from litestar.testing import TestClient
 
 from registry.app import create_app
 from registry.bootstrap import Services
-from registry.config import Settings
-from registry.identity.mail import MailSettings
+from registry.config import MailSettings, Settings
 from tests.support.env import TEST_KDF_ROUNDS, FakeClock
 from tests.support.smtp import Inbox, smtp_server
 

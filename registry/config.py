@@ -85,6 +85,10 @@ class Settings:
     """File through which the processes of one host tell each other of a committed change
     (``REGISTRY_CHANGE_FILE``); default ``<keys_dir>/changes``."""
 
+    witnesses_file: Path | None = None
+    """C2SP tlog-policy file naming the witnesses asked to cosign each checkpoint (with
+    their submission URLs) and the quorum recommended to verifiers (``REGISTRY_WITNESSES``)."""
+
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -163,6 +167,7 @@ class Settings:
             cache_seconds=integer("REGISTRY_CACHE_SECONDS", defaults.cache_seconds),
             cache_entries=integer("REGISTRY_CACHE_ENTRIES", defaults.cache_entries),
             change_file=Path(change_file) if change_file else None,
+            witnesses_file=Path(env["REGISTRY_WITNESSES"]) if env.get("REGISTRY_WITNESSES") else None,
         )
 
     @property

@@ -106,6 +106,7 @@ def _render_certificate(
             ),
             "snippet_texts": badges.SNIPPET_TEXTS[page.lang],
             "report": report_form(registry, page.lang, found.code),
+            "witnesses": registry.transparency.witness_status(),
         },
     )
     return http.RenderedPage.of(html, snapshot.until)

@@ -451,3 +451,20 @@ class WriteRecord(SQLModel, table=True):
     role: str = Field(max_length=16)
     action: str = Field(max_length=64)
     at: datetime = _instant(index=True)
+
+
+# --- witnesses' cosignatures of the log's checkpoints (migration 0006) ----------------------
+
+
+class LogCosignature(SQLModel, table=True):
+    """A witness's cosignature line on the checkpoint of one size, as the witness sent it
+    (C2SP tlog-cosignature); served after the log's own signature."""
+
+    __tablename__ = "log_cosignature"
+
+    size: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    key_name: str = Field(sa_column=Column(Text, primary_key=True))
+    key_id: str = Field(sa_column=Column(Text, primary_key=True))
+    line: str = Field(sa_column=Column(Text, nullable=False))
+    timestamp: int = Field(sa_column=Column(BigInteger, nullable=False))
+    received_at: datetime = _instant()

@@ -1,0 +1,122 @@
+"""tlog-witness v1.0.0 add-checkpoint over HTTP (in process): every refusal has its code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from registry.tlog import Checkpoint, Ed25519NoteSigner, MemoryTree, sign_note
+from registry.tlog.cosignature import cosignatures
+from registry.tlog.witness_client import add_checkpoint_body
+from registry.witness.app import create_witness_app
+from registry.witness.keys import create_keys
+from registry.witness.service import Witness
+from registry.witness.store import WitnessStore
+
+ORIGIN = "registry.test/log/ab12"
+
+
+@pytest.fixture
+def log() -> Ed25519NoteSigner:
+    key = Ed25519PrivateKey.generate()
+    return Ed25519NoteSigner(ORIGIN, key.public_key().public_bytes_raw(), key.sign)
+
+
+@pytest.fixture
+def witness(tmp_path: Path, log: Ed25519NoteSigner) -> Witness:
+    keys = create_keys(tmp_path / "w", "witness.test/w1", mldsa=False)
+    store = WitnessStore(tmp_path / "w")
+    store.add_log(ORIGIN, log.verifier.vkey())
+    return Witness(keys, store, lambda: 1_700_000_000)
+
+
+def _tree(n: int, tag: str = "") -> MemoryTree:
+    tree = MemoryTree()
+    for i in range(n):
+        tree.append(f"entry {tag}{i}".encode())
+    return tree
+
+
+def _note(signer: Ed25519NoteSigner, tree: MemoryTree, origin: str = ORIGIN) -> bytes:
+    return sign_note(Checkpoint(origin, tree.size, tree.root()).to_text(), [signer])
+
+
+def _post(witness: Witness, body: bytes) -> httpx.Response:
+    transport = httpx.ASGITransport(app=create_witness_app(witness))  # type: ignore[arg-type]
+
+    async def go() -> httpx.Response:
+        async with httpx.AsyncClient(transport=transport, base_url="http://w") as client:
+            return await client.post("/add-checkpoint", content=body)
+
+    import anyio
+
+    return anyio.run(go)
+
+
+def test_cosigns_a_consistent_history_and_refuses_each_fault(
+    witness: Witness, log: Ed25519NoteSigner
+) -> None:
+    t5, t9 = _tree(5), _tree(9)
+    first = _post(witness, add_checkpoint_body(0, [], _note(log, t5)))
+    assert first.status_code == 200, first.text
+    verifier = witness.keys.cosigners[0].verifier
+    assert cosignatures(_note(log, t5) + first.content, [verifier]) == {verifier: 1_700_000_000}
+
+    # 409: the old size is not the latest cosigned one; the body carries that size.
+    stale = _post(witness, add_checkpoint_body(0, [], _note(log, t9)))
+    assert stale.status_code == 409
+    assert stale.headers["content-type"] == "text/x.tlog.size"
+    assert stale.content == b"5\n"
+    # 422: a proof that does not lead from the stored root.
+    wrong = _tree(9, "forked ")
+    bad = _post(witness, add_checkpoint_body(5, wrong.prove_consistency(5, 9), _note(log, t9)))
+    assert bad.status_code == 422
+    # 400: old size above the checkpoint's; a malformed body.
+    assert _post(witness, add_checkpoint_body(5, [], _note(log, _tree(4)))).status_code == 400
+    assert _post(witness, b"old 05\n\n" + _note(log, t9)).status_code == 400
+    assert _post(witness, b"nonsense").status_code == 400
+    # 404: an origin the witness does not follow; 403: not signed by the log's key.
+    assert (
+        _post(witness, add_checkpoint_body(0, [], _note(log, t5, "other.test/log"))).status_code
+        == 404
+    )
+    other_key = Ed25519PrivateKey.generate()
+    impostor = Ed25519NoteSigner(ORIGIN, other_key.public_key().public_bytes_raw(), other_key.sign)
+    assert (
+        _post(
+            witness, add_checkpoint_body(5, t9.prove_consistency(5, 9), _note(impostor, t9))
+        ).status_code
+        == 403
+    )
+    # 409 on the same size with another root: a fork at the cosigned size.
+    assert (
+        _post(witness, add_checkpoint_body(5, [], _note(log, _tree(5, "forked ")))).status_code
+        == 409
+    )
+    # Nothing above moved the record: the consistent extension is cosigned.
+    ok = _post(witness, add_checkpoint_body(5, t9.prove_consistency(5, 9), _note(log, t9)))
+    assert ok.status_code == 200, ok.text
+    # A rollback to the earlier size is a 409 naming 9.
+    back = _post(witness, add_checkpoint_body(5, [], _note(log, t5)))
+    assert (back.status_code, back.content) == (409, b"9\n")
+    # The same checkpoint again is cosigned again (a log retrying after a lost answer).
+    assert _post(witness, add_checkpoint_body(9, [], _note(log, t9))).status_code == 200
+
+
+def test_get_is_not_add_checkpoint(witness: Witness) -> None:
+    transport = httpx.ASGITransport(app=create_witness_app(witness))  # type: ignore[arg-type]
+
+    async def go() -> tuple[int, int, str]:
+        async with httpx.AsyncClient(transport=transport, base_url="http://w") as client:
+            a = await client.get("/add-checkpoint")
+            b = await client.get("/")
+            return a.status_code, b.status_code, b.text
+
+    import anyio
+
+    method, about, text = anyio.run(go)
+    assert method == 405 and about == 200
+    assert witness.keys.vkeys()[0] in text and ORIGIN in text

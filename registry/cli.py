@@ -119,7 +119,10 @@ def _verify(settings: Settings, args: argparse.Namespace) -> int:
             for line in check_quorum(note, read_policy(args.policy), read_vkey(vkey_source)):
                 print(line)
     elif args.policy:
-        print("--policy checks the proof bundle's checkpoint: pass --proof BUNDLE too", file=sys.stderr)
+        print(
+            "--policy checks the proof bundle's checkpoint: pass --proof BUNDLE too",
+            file=sys.stderr,
+        )
         return 2
     elif args.vkey:
         print("--vkey checks a proof bundle: pass --proof BUNDLE too", file=sys.stderr)

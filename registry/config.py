@@ -138,6 +138,7 @@ class Settings:
 
         passphrase_file = env.get("REGISTRY_KEY_PASSPHRASE_FILE")
         change_file = env.get("REGISTRY_CHANGE_FILE")
+        witnesses_file = env.get("REGISTRY_WITNESSES")
         return cls(
             database_url=env.get("REGISTRY_DATABASE_URL") or defaults.database_url,
             keys_dir=Path(env.get("REGISTRY_KEYS_DIR") or defaults.keys_dir),
@@ -167,7 +168,7 @@ class Settings:
             cache_seconds=integer("REGISTRY_CACHE_SECONDS", defaults.cache_seconds),
             cache_entries=integer("REGISTRY_CACHE_ENTRIES", defaults.cache_entries),
             change_file=Path(change_file) if change_file else None,
-            witnesses_file=Path(env["REGISTRY_WITNESSES"]) if env.get("REGISTRY_WITNESSES") else None,
+            witnesses_file=Path(witnesses_file) if witnesses_file else None,
         )
 
     @property

@@ -109,7 +109,7 @@ class Witness:
                     body=f"{known_size}\n",
                     media_type=SIZE_MEDIA_TYPE,
                 )
-            old_root = Hash(EMPTY_ROOT) if latest is None else Hash(latest.root_hash)
+            old_root = Hash(EMPTY_ROOT if latest is None else latest.root_hash)
             if request.old_size == checkpoint.size:
                 if request.old_size > 0 and old_root != checkpoint.root_hash:
                     raise Refusal(409, f"another root hash for the cosigned size {known_size}")

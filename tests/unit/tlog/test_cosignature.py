@@ -19,6 +19,7 @@ from registry.tlog.cosignature import (
 )
 from registry.tlog.errors import VerifierKeyError
 from registry.tlog.note import open_note
+from tests.support.env import need
 
 # The checkpoint of the specification's own example (tlog-cosignature, "Signed message").
 SPEC_TEXT = "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n"
@@ -84,8 +85,8 @@ def test_a_log_type_key_is_not_a_cosigner_key() -> None:
         parse_cosigner_vkey(log.verifier.vkey())
 
 
-@pytest.mark.skipif(not mldsa_available(), reason="cryptography without ML-DSA")
 def test_mldsa44_cosignature_commits_to_the_name() -> None:
+    need(mldsa_available(), "the installed cryptography provides no ML-DSA-44")
     from cryptography.hazmat.primitives.asymmetric.mldsa import MLDSA44PrivateKey
 
     key = MLDSA44PrivateKey.generate()

@@ -8,13 +8,15 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from registry.errors import ConflictError
 from registry.tlog import Checkpoint, Ed25519NoteSigner, MemoryTree, sign_note
-from registry.tlog.cosignature import cosignatures
+from registry.tlog.cosignature import cosignatures, mldsa_available
 from registry.tlog.witness_client import add_checkpoint_body
 from registry.witness.app import create_witness_app
 from registry.witness.keys import create_keys
 from registry.witness.service import Witness
 from registry.witness.store import WitnessStore
+from tests.support.env import need
 
 ORIGIN = "registry.test/log/ab12"
 
@@ -120,3 +122,22 @@ def test_get_is_not_add_checkpoint(witness: Witness) -> None:
     method, about, text = anyio.run(go)
     assert method == 405 and about == 200
     assert witness.keys.vkeys()[0] in text and ORIGIN in text
+
+
+def test_a_witness_with_an_mldsa_key_answers_two_cosignatures(
+    tmp_path: Path, log: Ed25519NoteSigner
+) -> None:
+    need(mldsa_available(), "the installed cryptography provides no ML-DSA-44")
+    keys = create_keys(tmp_path / "pq", "witness.test/pq", mldsa=True)
+    store = WitnessStore(tmp_path / "pq")
+    store.add_log(ORIGIN, log.verifier.vkey())
+    witness = Witness(keys, store, lambda: 42)
+    note = _note(log, _tree(3))
+    answer = _post(witness, add_checkpoint_body(0, [], note))
+    assert answer.status_code == 200
+    assert answer.text.count("\n") == 2
+    verifiers = [c.verifier for c in keys.cosigners]
+    assert [v.algorithm for v in verifiers] == [0x04, 0x06]
+    assert cosignatures(note + answer.content, verifiers) == {v: 42 for v in verifiers}
+    with pytest.raises(ConflictError, match="never replaced"):
+        create_keys(tmp_path / "pq", "witness.test/pq", mldsa=True)

@@ -141,3 +141,49 @@ def test_a_witness_with_an_mldsa_key_answers_two_cosignatures(
     assert cosignatures(note + answer.content, verifiers) == {v: 42 for v in verifiers}
     with pytest.raises(ConflictError, match="never replaced"):
         create_keys(tmp_path / "pq", "witness.test/pq", mldsa=True)
+
+
+def test_concurrent_submissions_never_roll_the_record_back(
+    witness: Witness, log: Ed25519NoteSigner
+) -> None:
+    """tlog-witness's race: checking the old size and storing the new one are atomic, so
+    the record ends at the largest size cosigned, whatever the interleaving."""
+    import random
+    import threading
+
+    from registry.witness.service import Refusal
+
+    tree = _tree(40)
+    cosigned: list[int] = []
+    sizes = list(range(1, 41))
+    random.Random(7).shuffle(sizes)
+
+    def submit(size: int) -> None:
+        old = 0
+        for _ in range(50):
+            proof = tree.prove_consistency(old, size) if 0 < old < size else []
+            note = sign_note(Checkpoint(ORIGIN, size, tree.root(size)).to_text(), [log])
+            try:
+                witness.add_checkpoint(add_checkpoint_body(old, proof, note))
+            except Refusal as refusal:
+                if refusal.status == 409 and refusal.body is not None:
+                    old = int(refusal.body)
+                    if old > size:
+                        return
+                    continue
+                if refusal.status == 400:  # old size above this size: overtaken
+                    return
+                raise
+            cosigned.append(size)
+            return
+
+    threads = [threading.Thread(target=submit, args=(s,)) for s in sizes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert 40 in cosigned
+    with witness.store.locked() as tx:
+        latest = tx.latest(ORIGIN)
+    assert latest is not None and latest.size == max(cosigned) == 40
+    assert latest.root_hash == tree.root(40)

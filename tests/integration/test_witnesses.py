@@ -71,6 +71,12 @@ def _wait_for(client: TestClient[Any], running: list[RunningWitness], want: set[
         time.sleep(0.1)
 
 
+def _server_steps(page: str) -> list[str]:
+    """The items of the page's server-side check: signature, content, log."""
+    steps = page.split('id="server-steps"', 1)[1].split("</ol>", 1)[0]
+    return steps.split("<li ")[1:]
+
+
 def test_two_witnesses_cosign_and_one_down_stops_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -99,6 +105,11 @@ def test_two_witnesses_cosign_and_one_down_stops_nothing(
             page = client.get(f"/c/{code}").text
             assert 'data-cosigned="2" data-witnesses="2"' in page
             assert "2 van 2 hebben het laatste checkpoint medeondertekend" in page
+            # The page's own check holds the proof's checkpoint to the published policy.
+            server_steps = _server_steps(page)
+            assert 'step-passed"' in server_steps[2]
+            assert 'class="witness-check" data-cosigned="2" data-witnesses="2"' in server_steps[2]
+            assert "draagt 2 van 2 medeondertekeningen" in server_steps[2]
 
             # The proof bundle carries the cosigned checkpoint: registry verify --policy.
             bundle = client.get(f"/api/v1/certificates/{code}/proof").content
@@ -129,6 +140,11 @@ def test_two_witnesses_cosign_and_one_down_stops_nothing(
             page = client.get(f"/c/{second}").text
             assert 'data-cosigned="1" data-witnesses="2"' in page
             assert "minder dan het aanbevolen quorum" in page
+            # Without the quorum the page's own check fails its log step, and says why.
+            signature, content, log_step = _server_steps(page)
+            assert 'step-passed"' in signature and 'step-passed"' in content
+            assert 'step-failed"' in log_step
+            assert "cosigned by 1 of 2 witnesses (W0)" in log_step
             with pytest.raises(QuorumError, match="1 of 2"):
                 policy.verify(note.encode())
             one_of_two = published.text.replace("group witnesses all", "group witnesses any")

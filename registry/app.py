@@ -41,7 +41,12 @@ from registry.misuse.pages import report
 from registry.schemes.api import SchemeController
 from registry.schemes.pages import scheme
 from registry.search.pages import home
-from registry.transparency.api import LogApiController, LogFilesController
+from registry.transparency.api import (
+    LogApiController,
+    LogFilesController,
+    LogPolicyController,
+    witness_hooks,
+)
 from registry.transparency.keys import KeyRing
 from registry.transparency.pages import log as log_page
 from registry.transparency.service import TransparencyService
@@ -178,6 +183,7 @@ def create_app(
         clock,
         timeout=settings.webhook_timeout_seconds,
     ).hooks(settings.webhook_poll_seconds)
+    start_witnesses, stop_witnesses = witness_hooks(service.transparency)
     return Litestar(
         route_handlers=[
             healthz,
@@ -190,6 +196,7 @@ def create_app(
             CertificateController,
             LogFilesController,
             LogApiController,
+            LogPolicyController,
             HolderWebhookController,
             HolderForeignEmbedController,
             BodyForeignEmbedController,
@@ -204,8 +211,10 @@ def create_app(
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Trust-label registry", version="1", path="/schema"),
         state=State({"services": service, "settings": settings}),
-        on_startup=[start_feed, start_sweeper, start_webhooks, start_tally],
-        on_shutdown=[stop_webhooks, stop_sweeper, stop_tally, stop_feed, db.dispose],
+        on_startup=[start_feed, start_sweeper, start_webhooks, start_tally, start_witnesses],
+        on_shutdown=[
+            stop_witnesses, stop_webhooks, stop_sweeper, stop_tally, stop_feed, db.dispose,
+        ],
         debug=False,
     )
 

@@ -15,6 +15,7 @@ from registry.clock import system_clock
 from registry.config import Settings
 from registry.errors import RegistryError
 from registry.signing import parse_jwks, parse_time, verify_credential
+from registry.witness.cli import add_commands as add_witness_commands
 
 
 def _init(settings: Settings, _args: argparse.Namespace) -> int:
@@ -112,6 +113,19 @@ def _verify(settings: Settings, args: argparse.Namespace) -> int:
         logged_at = logged.logged_at
         for line in logged.lines():
             print(line)
+        if args.policy:
+            from registry.logcheck.witnessed import check_quorum, read_policy
+            from registry.tlog import ProofBundle
+
+            note = ProofBundle.parse(proof_path.read_bytes()).checkpoint
+            for line in check_quorum(note, read_policy(args.policy), read_vkey(vkey_source)):
+                print(line)
+    elif args.policy:
+        print(
+            "--policy checks the proof bundle's checkpoint: pass --proof BUNDLE too",
+            file=sys.stderr,
+        )
+        return 2
     elif args.vkey:
         print("--vkey checks a proof bundle: pass --proof BUNDLE too", file=sys.stderr)
         return 2
@@ -147,6 +161,18 @@ def _log_monitor(_settings: Settings, args: argparse.Namespace) -> int:
     from registry.logcheck import MonitorState, http_fetcher, monitor_once, read_vkey
 
     fetch = http_fetcher(args.url)
+    policy = None
+    if args.policy:
+        from registry.logcheck.witnessed import check_quorum, read_policy
+
+        policy, plain_fetch, seen = read_policy(args.policy), fetch, {}
+
+        def fetch(path: str) -> bytes:  # keeps the checkpoint the monitor checked
+            data = plain_fetch(path)
+            if path == "log/checkpoint":
+                seen["note"] = data
+            return data
+
     state_path = Path(args.state) if args.state else None
     state = MonitorState.load(state_path) if state_path else None
     vkey = read_vkey(args.vkey) if args.vkey else None
@@ -156,6 +182,9 @@ def _log_monitor(_settings: Settings, args: argparse.Namespace) -> int:
         )
         for line in result.lines():
             print(line)
+        if policy is not None:
+            for line in check_quorum(seen["note"], policy, result.current.vkey):
+                print(line)
         state = result.current
         if state_path is not None:
             state.save(state_path)
@@ -230,6 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--vkey",
         help="the log's verifier key, or a file holding it (default: log.vkey in the keys folder)",
     )
+    verify.add_argument(
+        "--policy", help="C2SP tlog-policy file (as at /log/policy): require its witness quorum"
+    )
     verify.set_defaults(run=_verify)
 
     log = commands.add_parser("log", help="check the transparency log").add_subparsers(
@@ -254,7 +286,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="check again every SECONDS until a check fails",
     )
+    monitor.add_argument(
+        "--policy", help="C2SP tlog-policy file (as at /log/policy): require its witness quorum"
+    )
     monitor.set_defaults(run=_log_monitor)
+    add_witness_commands(commands)
     return parser
 
 

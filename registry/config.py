@@ -118,6 +118,10 @@ class Settings:
     """File through which the processes of one host tell each other of a committed change
     (``REGISTRY_CHANGE_FILE``); default ``<keys_dir>/changes``."""
 
+    witnesses_file: Path | None = None
+    """C2SP tlog-policy file naming the witnesses asked to cosign each checkpoint (with
+    their submission URLs) and the quorum recommended to verifiers (``REGISTRY_WITNESSES``)."""
+
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -167,6 +171,7 @@ class Settings:
 
         passphrase_file = env.get("REGISTRY_KEY_PASSPHRASE_FILE")
         change_file = env.get("REGISTRY_CHANGE_FILE")
+        witnesses_file = env.get("REGISTRY_WITNESSES")
         return cls(
             database_url=env.get("REGISTRY_DATABASE_URL") or defaults.database_url,
             keys_dir=Path(env.get("REGISTRY_KEYS_DIR") or defaults.keys_dir),
@@ -197,6 +202,7 @@ class Settings:
             cache_seconds=integer("REGISTRY_CACHE_SECONDS", defaults.cache_seconds),
             cache_entries=integer("REGISTRY_CACHE_ENTRIES", defaults.cache_entries),
             change_file=Path(change_file) if change_file else None,
+            witnesses_file=Path(witnesses_file) if witnesses_file else None,
         )
 
     @property

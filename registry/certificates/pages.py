@@ -103,6 +103,7 @@ def _render_certificate(
             ),
             "snippet_texts": badges.snippet_texts_in(page.lang),
             "report": report_form(registry, page.lang, found.code),
+            "witnesses": registry.transparency.witness_status(),
         },
     )
     return http.RenderedPage.of(html, snapshot.until)

@@ -464,6 +464,23 @@ class WriteRecord(SQLModel, table=True):
     at: datetime = _instant(index=True)
 
 
+# --- witnesses' cosignatures of the log's checkpoints (migration 0007) ----------------------
+
+
+class LogCosignature(SQLModel, table=True):
+    """A witness's cosignature line on the checkpoint of one size, as the witness sent it
+    (C2SP tlog-cosignature); served after the log's own signature."""
+
+    __tablename__ = "log_cosignature"
+
+    size: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    key_name: str = Field(sa_column=Column(Text, primary_key=True))
+    key_id: str = Field(sa_column=Column(Text, primary_key=True))
+    line: str = Field(sa_column=Column(Text, nullable=False))
+    timestamp: int = Field(sa_column=Column(BigInteger, nullable=False))
+    received_at: datetime = _instant()
+
+
 # The identity tables live in their own module; importing it here registers them (and the
 # ``membership`` table that ``api_token`` refers to) wherever the tables are used.
 from registry.db import identity_tables as identity_tables  # noqa: E402

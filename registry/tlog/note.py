@@ -111,6 +111,22 @@ def parse_verifier_key(vkey: str) -> NoteVerifier:
     return NoteVerifier(name, KeyId(bytes.fromhex(hex_id)), key[1:])
 
 
+class Verifier(Protocol):
+    """What :func:`open_note` checks a signature line with (as Go's ``note.Verifier``):
+    a :class:`NoteVerifier`, or a cosigner key of another signature type."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def key_id(self) -> KeyId: ...
+
+    @property
+    def public_key(self) -> bytes: ...
+
+    def verify(self, message: bytes, signature: bytes) -> bool: ...
+
+
 class NoteSigner(Protocol):
     """Something that signs note texts under a key name and key id."""
 
@@ -193,7 +209,7 @@ class OpenedNote(NamedTuple):
     signers: tuple[str, ...]
 
 
-def open_note(note: bytes, verifiers: Sequence[NoteVerifier]) -> OpenedNote:
+def open_note(note: bytes, verifiers: Sequence[Verifier]) -> OpenedNote:
     """Parse ``note`` and check its signatures against ``verifiers``.
 
     Signatures from keys not in ``verifiers`` (name and key id) are ignored; a repeated
@@ -201,7 +217,7 @@ def open_note(note: bytes, verifiers: Sequence[NoteVerifier]) -> OpenedNote:
     ambiguous verifier list, InvalidSignatureError if a known key's signature fails,
     UnverifiedNoteError if no known key signed.
     """
-    known: dict[tuple[str, bytes], NoteVerifier] = {}
+    known: dict[tuple[str, bytes], Verifier] = {}
     for v in verifiers:
         other = known.setdefault((v.name, bytes(v.key_id)), v)
         if other.public_key != v.public_key:

@@ -1,16 +1,23 @@
-"""The transparency log over HTTP: C2SP files under /log/, JSON proofs under /api/v1/log/."""
+"""The transparency log over HTTP: C2SP files under /log/ (with the recommended witness
+policy at /log/policy), JSON proofs under /api/v1/log/, and the hooks that run the
+witness submitter beside the server."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
+import anyio.to_thread
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.params import Parameter
 
 from registry.edge.app_state import registry_of
 from registry.edge.schemas import Page
+from registry.errors import NotFoundError
+from registry.transparency import cosigning
 from registry.transparency.schemas import ConsistencyProof, InclusionProof, LogEntryPublic
 from registry.transparency.service import TransparencyService
+from registry.transparency.witnessing import WitnessSubmitter
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=5"
@@ -80,3 +87,41 @@ class LogApiController(Controller):
     ) -> ConsistencyProof:
         """RFC 9162 consistency proof between two tree sizes."""
         return transparency.consistency_proof(first, second)
+
+
+class LogPolicyController(Controller):
+    path = "/log"
+    tags = ("log",)
+
+    @get("/policy", operation_id="GetLogPolicy", media_type=TEXT, sync_to_thread=True)
+    def policy(self, transparency: TransparencyService) -> Response[str]:
+        """The recommended C2SP tlog-policy: this log, its witnesses and the quorum."""
+        policy = transparency.witness_policy
+        if policy is None:
+            raise NotFoundError("this registry names no witnesses, so it recommends no policy")
+        text = cosigning.recommended_policy(
+            policy, transparency.log_vkey(), transparency.uow.settings.public_url + "/log"
+        )
+        return Response(text, media_type=TEXT, headers={"cache-control": "public, max-age=300"})
+
+
+def witness_hooks(
+    transparency: TransparencyService,
+) -> tuple[Callable[[], Awaitable[None]], Callable[[], Awaitable[None]]]:
+    """Start and stop hooks of the background submitter (nothing without witnesses)."""
+    submitters: list[WitnessSubmitter] = []
+
+    async def start() -> None:
+        policy = transparency.witness_policy
+        if policy is None:
+            return
+        submitter = WitnessSubmitter(transparency.uow, policy)
+        transparency.uow.checkpoint_listeners.append(submitter.poke)
+        submitter.start()
+        submitters.append(submitter)
+
+    async def stop() -> None:
+        for submitter in submitters:
+            await anyio.to_thread.run_sync(submitter.stop)
+
+    return start, stop

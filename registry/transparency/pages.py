@@ -25,6 +25,7 @@ def log(request: Request[Any, Any, Any], transparency: TransparencyService) -> A
         checkpoint=checkpoint,
         entries=entries,
         public_url=transparency.uow.settings.public_url,
+        witnesses=transparency.witness_status(),
     )
 
 

@@ -26,7 +26,7 @@ from registry.tlog import (
     parse_tile_path,
     verifier_key,
 )
-from registry.transparency import journal
+from registry.transparency import cosigning, journal
 from registry.transparency.schemas import ConsistencyProof, InclusionProof, LogEntryPublic
 
 MAX_ENTRIES = 1000
@@ -164,6 +164,6 @@ def certificate_proof(session: Session, code: str) -> bytes:
     return ProofBundle(
         index=event.log_index,
         proof=tuple(proof),
-        checkpoint=checkpoint.note.encode("utf-8"),
+        checkpoint=cosigning.cosigned_note(session, checkpoint).encode("utf-8"),
         extra=bytes(entry.data),
     ).to_bytes()

@@ -10,7 +10,8 @@ from typing import Any
 
 from registry.edge.caches import Caches, FreshCache
 from registry.edge.schemas import Page
-from registry.transparency import journal, keys, queries
+from registry.tlog.policy import Policy
+from registry.transparency import cosigning, journal, keys, queries
 from registry.transparency.schemas import ConsistencyProof, InclusionProof, LogEntryPublic
 from registry.transparency.unit_of_work import UnitOfWork
 
@@ -22,6 +23,7 @@ class TransparencyService:
         self._checkpoint: FreshCache[str, str] = caches.fresh(max_entries=1)
         self._proofs: FreshCache[tuple[int, int], InclusionProof] = caches.fresh()
         self._tiles: FreshCache[str, tuple[bytes, bool]] = caches.fresh()
+        self.witness_policy: Policy | None = cosigning.load_policy(uow.settings.witnesses_file)
 
     def sign_checkpoint(self) -> int:
         return self.uow.sign_checkpoint()
@@ -31,7 +33,19 @@ class TransparencyService:
 
     def _read_checkpoint(self) -> str:
         with self.uow.db.read() as session:
-            return queries.published(session).note
+            return cosigning.cosigned_note(session, queries.published(session))
+
+    def witness_status(self) -> cosigning.CosigningStatus | None:
+        """How many witnesses cosigned the latest checkpoint (None without witnesses)."""
+        policy = self.witness_policy
+        if policy is None:
+            return None
+
+        def read() -> cosigning.CosigningStatus | None:
+            with self.uow.db.read() as session:
+                return cosigning.status(session, policy)
+
+        return self.caches.remember(("witness_status",), read)
 
     async def log_checkpoint_soon(self) -> str:
         return await self._checkpoint.fetch_soon("head", self._read_checkpoint)

@@ -9,7 +9,7 @@ a time, a checkpoint that covers the change before readers see it) hold for all 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlmodel import Session
@@ -40,6 +40,9 @@ class UnitOfWork:
         self.keyring = keyring
         self.clock = clock
         self.changes = changes
+        # Told after each checkpoint signing (the witness submitter's poke): they must
+        # return at once, as the writer that signed is waiting.
+        self.checkpoint_listeners: list[Callable[[], None]] = []
 
     @contextmanager
     def write(self, actor: Actor | None = None, action: str = "") -> Iterator[Session]:
@@ -71,3 +74,5 @@ class UnitOfWork:
                 return checkpoint.size if checkpoint is not None else 0
         finally:
             self.changes.bump()
+            for listener in self.checkpoint_listeners:
+                listener()

@@ -44,6 +44,7 @@ def test_every_page_template_has_a_title_block() -> None:
         "base.html",
         "includes/macros.html",
         "includes/search_form.html",
+        "includes/witnesses.html",
         "certificates/verify.html",
     }, partials
     for name in pages:

@@ -62,3 +62,15 @@ class TileError(InvalidInputError):
 
 class ProofBundleError(InvalidInputError):
     rule = "invalid-proof-bundle"
+
+
+class PolicyError(InvalidInputError):
+    """Not a C2SP tlog-policy file."""
+
+    rule = "invalid-policy"
+
+
+class QuorumError(InvalidInputError):
+    """A checkpoint that the policy does not accept."""
+
+    rule = "no-quorum"

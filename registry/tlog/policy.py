@@ -21,27 +21,14 @@ from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
 from typing import Final, TypeVar
 
-from registry.errors import InvalidInputError
 from registry.tlog.checkpoint import Checkpoint
 from registry.tlog.cosignature import CosignatureVerifier, cosignatures, parse_cosigner_vkey
-from registry.tlog.errors import VerifierKeyError
+from registry.tlog.errors import PolicyError, QuorumError, VerifierKeyError
 from registry.tlog.note import NoteVerifier, open_note, parse_verifier_key
 
 NONE: Final = "none"
 T = TypeVar("T")
 MAX_ITEMS: Final = 256  # the spec asks implementations for at least 32 of each
-
-
-class PolicyError(InvalidInputError):
-    """Not a C2SP tlog-policy file."""
-
-    rule = "invalid-policy"
-
-
-class QuorumError(InvalidInputError):
-    """A checkpoint that the policy does not accept."""
-
-    rule = "no-quorum"
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,7 +122,12 @@ def _verify(settings: Settings, args: argparse.Namespace) -> int:
     print(
         f"valid from {verified.payload.get('validFrom')} until {verified.payload.get('validUntil')}"
     )
-    print("the live status is at the registry: a signature never expires, a certificate may")
+    page = subject.get("id")
+    where = f" at {page}" if isinstance(page, str) and page else " at the registry"
+    print(
+        "a signature does not expire, but a certificate can be suspended, withdrawn or run out:"
+        f" its live status is{where}."
+    )
     return 0
 
 

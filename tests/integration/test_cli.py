@@ -61,7 +61,11 @@ def test_demo_then_verify_offline(
     credential = tmp_path / "credential.jwt"
     credential.write_text(service.certificates.credential(code))
     assert main(["verify", str(credential)]) == 0
-    assert code in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert code in out
+    last = out.strip().splitlines()[-1]
+    assert last.endswith("."), last
+    assert last.startswith("a signature does not expire") and f"/c/{code}" in last, last
 
     header, payload, signature = credential.read_text().split(".")
     # Flip a character in the middle: the last one may carry only padding bits.

@@ -114,7 +114,8 @@ TEXTS: Final[dict[Language, dict[str, str]]] = {
         "no_domain": "geen webdomein",
         "check": "controleer in het keurmerkregister",
         "summary": "{scheme} van {holder}: {status}",
-        "alt": "Keurmerk {scheme} van {holder}: bekijk de actuele status",
+        "not_a_code": "{registry}: dit is geen certificaatcode",
+        "alt": "{scheme} van {holder}: bekijk de actuele status in het register",
     },
     "en": {
         "valid": "Valid",
@@ -127,7 +128,8 @@ TEXTS: Final[dict[Language, dict[str, str]]] = {
         "no_domain": "no web domain",
         "check": "check in the trust label registry",
         "summary": "{scheme} of {holder}: {status}",
-        "alt": "{scheme} label of {holder}: see its live status",
+        "not_a_code": "{registry}: this is not a certificate code",
+        "alt": "{scheme} of {holder}: see its live status in the registry",
     },
 }
 
@@ -192,11 +194,14 @@ def render_badge(facts: BadgeFacts, variant: Variant) -> str:
         scheme = badge_text(facts.scheme, box.chars)
         holder = badge_text(facts.holder, box.chars)
         domain = badge_text(facts.domain, box.chars) if facts.domain else texts["no_domain"]
-    summary = texts["summary"].format(
-        scheme=badge_text(facts.scheme or texts["registry"], 120),
-        holder=badge_text(facts.holder or facts.code or "?", 120),
-        status=status,
-    )
+    if facts.state == "unknown" and not facts.code:  # a malformed code names no one
+        summary = texts["not_a_code"].format(registry=texts["registry"])
+    else:
+        summary = texts["summary"].format(
+            scheme=badge_text(facts.scheme or texts["registry"], 120),
+            holder=badge_text(facts.holder or facts.code or "", 120),
+            status=status,
+        )
     colours = {**COLOURS[variant.theme]["base"], **COLOURS[variant.theme][facts.state]}
     return templating.render(
         variant.lang,

@@ -110,3 +110,8 @@ def test_the_certificate_page_has_the_form_and_the_snippets(
         assert "<img" not in snippet and "&lt;img src=" in snippet
         assert f"&lt;a href=&#34;https://registry.test/c/{code}&#34;&gt;" in snippet
         assert f"https://registry.test/badge/{code}.svg?size=" in snippet
+        alt = re.search(r"alt=&#34;(.*?)&#34;", snippet)
+        assert alt and not alt.group(1).startswith("Keurmerk "), alt  # no "label label"
+    english = client.get(f"/c/{code}?lang=en").text
+    for alt in re.findall(r"alt=&#34;(.*?)&#34;", english):
+        assert " label of" not in alt and " of " in alt and alt.endswith("in the registry"), alt

@@ -13,6 +13,7 @@ import anyio.to_thread
 from litestar import Litestar, MediaType, get
 from litestar.datastructures import CacheControlHeader, State
 from litestar.openapi import OpenAPIConfig
+from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
 from litestar.types import Message, Scope
 
@@ -94,6 +95,32 @@ async def security_headers(message: Message, _scope: Scope) -> None:
     present = {name.lower() for name, _ in headers}
     headers.extend(item for item in _ENCODED_SECURITY_HEADERS if item[0] not in present)
     message["headers"] = headers
+
+
+def allow_every_routed_method(app: Litestar) -> Callable[[Message, Scope], Awaitable[None]]:
+    """A ``before_send`` hook that makes an OPTIONS answer's ``Allow`` list every method
+    routed at its path.
+
+    Litestar makes the OPTIONS answer when it adds the path's first handler and keeps it
+    when handlers of other methods join the path later, so its ``Allow`` lists only some.
+    """
+    allowed: dict[int, bytes] = {}
+    for route in app.routes:
+        if isinstance(route, HTTPRoute):
+            value = ", ".join(sorted(route.methods)).encode("latin-1")
+            for handler in route.route_handlers:
+                allowed[id(handler)] = value
+
+    async def hook(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start" or scope.get("method") != "OPTIONS":
+            return
+        value = allowed.get(id(scope.get("route_handler")))
+        if value is None:
+            return
+        headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"allow"]
+        message["headers"] = [*headers, (b"allow", value)]
+
+    return hook
 
 
 STATIC_MAX_AGE: Final = 3600  # assets are linked with ?v=<digest>, so a change shows at once
@@ -184,7 +211,7 @@ def create_app(
         timeout=settings.webhook_timeout_seconds,
     ).hooks(settings.webhook_poll_seconds)
     start_witnesses, stop_witnesses = witness_hooks(service.transparency)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             healthz,
             jwks,
@@ -217,6 +244,8 @@ def create_app(
         ],
         debug=False,
     )
+    app.before_send.append(allow_every_routed_method(app))
+    return app
 
 
 def asgi() -> Litestar:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -38,7 +39,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from granian import Granian
     from granian.constants import Interfaces
 
+    if not os.environ.get("REGISTRY_PUBLIC_URL"):
+        # Links, snippets, QR codes and the form's origin check follow the address served
+        # on; the worker processes read it from the environment they inherit.
+        os.environ["REGISTRY_PUBLIC_URL"] = served_url(args.host, args.port)
+        settings = Settings.from_env()
     initialise(settings)
+    print(f"serving the registry at {settings.public_url}", flush=True)
     # The event loop is granian's "auto": uvloop, a dependency, where it runs (6 to 15%
     # more requests/s than asyncio here, the constant endpoint and the badge alike).
     Granian(
@@ -50,6 +57,18 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         factory=True,
     ).serve()
     return 0
+
+
+def served_url(host: str, port: int) -> str:
+    """The address a browser on this machine reaches ``registry serve --host --port`` at.
+
+    A wildcard address (all interfaces) is reached as the loopback address.
+    """
+    wildcard = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}  # noqa: S104
+    name = wildcard.get(host, host)
+    if ":" in name:
+        name = f"[{name}]"
+    return f"http://{name}:{port}"
 
 
 def _token_create(settings: Settings, args: argparse.Namespace) -> int:
@@ -138,7 +157,12 @@ def _verify(settings: Settings, args: argparse.Namespace) -> int:
     print(
         f"valid from {verified.payload.get('validFrom')} until {verified.payload.get('validUntil')}"
     )
-    print("the live status is at the registry: a signature never expires, a certificate may")
+    page = subject.get("id")
+    where = f" at {page}" if isinstance(page, str) and page else " at the registry"
+    print(
+        "a signature does not expire, but a certificate can be suspended, withdrawn or run out:"
+        f" its live status is{where}."
+    )
     return 0
 
 

@@ -70,6 +70,7 @@ def run_demo(service: Services, real_clock: Clock) -> str:
         now = real_clock()
         start = now - MONTH * (max(s.months_ago for s in STORIES) + 2)
         clock.now = start
+        service.transparency.cover_history_from(start)
         cast = setup_cast(service, start)
         steps: list[_Step] = []
         for order, story in enumerate(STORIES):

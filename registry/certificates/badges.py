@@ -113,7 +113,8 @@ TEXTS: Final[dict[str, str]] = {
     "no_domain": N_("no web domain"),
     "check": N_("check in the trust label registry"),
     "summary": N_("{scheme} of {holder}: {status}"),
-    "alt": N_("{scheme} label of {holder}: see its live status"),
+    "not_a_code": N_("{registry}: this is not a certificate code"),
+    "alt": N_("{scheme} of {holder}: see its live status in the registry"),
 }
 
 
@@ -184,11 +185,14 @@ def render_badge(facts: BadgeFacts, variant: Variant) -> str:
         scheme = badge_text(facts.scheme, box.chars)
         holder = badge_text(facts.holder, box.chars)
         domain = badge_text(facts.domain, box.chars) if facts.domain else texts["no_domain"]
-    summary = texts["summary"].format(
-        scheme=badge_text(facts.scheme or texts["registry"], 120),
-        holder=badge_text(facts.holder or facts.code or "?", 120),
-        status=status,
-    )
+    if facts.state == "unknown" and not facts.code:  # a malformed code names no one
+        summary = texts["not_a_code"].format(registry=texts["registry"])
+    else:
+        summary = texts["summary"].format(
+            scheme=badge_text(facts.scheme or texts["registry"], 120),
+            holder=badge_text(facts.holder or facts.code or "", 120),
+            status=status,
+        )
     colours = {**COLOURS[variant.theme]["base"], **COLOURS[variant.theme][facts.state]}
     return templating.render(
         variant.lang,

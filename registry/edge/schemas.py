@@ -8,6 +8,7 @@ shapes in its ``schemas.py``.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Generic, TypeVar
 
 import msgspec
@@ -30,7 +31,17 @@ class Input(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class Output(msgspec.Struct, kw_only=True):
-    """Base of every response shape."""
+    """Base of every response shape.
+
+    Instants are given in whole seconds, as the signed credentials give them, so that one
+    instant has one text form (``2026-11-28T14:00:00Z``) wherever the registry shows it.
+    """
+
+    def __post_init__(self) -> None:
+        for name in self.__struct_fields__:
+            value = getattr(self, name)
+            if isinstance(value, datetime) and value.microsecond:
+                setattr(self, name, value.replace(microsecond=0))
 
 
 

@@ -120,12 +120,17 @@ def _own_origin(public_url: str) -> str:
 
 
 def same_origin(request: Request[Any, Any, Any], public_url: str) -> bool:
-    """Whether the browser says the form came from our own pages (when it says anything)."""
+    """Whether the browser says the form came from our own pages (when it says anything).
+
+    ``Sec-Fetch-Site`` decides where the browser sends it. ``Origin`` counts only when it
+    names an origin: under the pages' ``no-referrer`` policy a browser sends
+    ``Origin: null`` with a form it posts to the same origin, which says nothing.
+    """
     fetch_site = request.headers.get("sec-fetch-site")
-    if fetch_site is not None and fetch_site.strip().lower() != "same-origin":
-        return False
-    origin = request.headers.get("origin")
-    return origin is None or origin.strip().lower() == _own_origin(public_url)
+    if fetch_site is not None:
+        return fetch_site.strip().lower() == "same-origin"
+    origin = (request.headers.get("origin") or "").strip().lower()
+    return origin in ("", "null") or origin == _own_origin(public_url)
 
 
 @dataclass(frozen=True)
@@ -193,13 +198,15 @@ async def report(request: Request[Any, Any, Any], registry: Services) -> Respons
     )
     allowed = same_origin(request, registry.uow.settings.public_url)
     form: dict[str, str] = {}
-    if allowed:
-        try:
-            data = await request.form()
-            form = {k: v for k, v in data.items() if isinstance(v, str)}
-        except Exception:  # a body that is no form is refused like an empty form
-            form = {}
-        language = form.get("lang", language) if form.get("lang") in ("nl", "en") else language  # type: ignore[assignment]
+    try:
+        data = await request.form()
+        form = {k: v for k, v in data.items() if isinstance(v, str)}
+    except Exception:  # a body that is no form is refused like an empty form
+        form = {}
+    # Even a refusal answers in the language of the form that was sent.
+    language = form.get("lang", language) if form.get("lang") in ("nl", "en") else language  # type: ignore[assignment]
+    if not allowed:
+        form = {}
     client = request.client.host if request.client else None
     outcome = await anyio.to_thread.run_sync(handle, registry, form, client, language, allowed)
     page = PageContext(language, explicit, "/")

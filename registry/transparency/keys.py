@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,15 @@ class KeyRing:
         """The active key of ``role``, made (and published) when there is none."""
         row = self._active_row(session, role)
         return row if row is not None else self._add(session, role, now)
+
+    def cover_from(self, session: Session, start: datetime) -> None:
+        """Move the active keys' ``not_before`` back to ``start`` (see the service)."""
+        for role in (LOG, CREDENTIAL):
+            row = self._active_row(session, role)
+            if row is not None and _aware(row.not_before) > start:
+                row.not_before = start
+                session.add(row)
+        session.flush()
 
     def _add(self, session: Session, role: str, now: datetime) -> SigningKey:
         signer = self._store.create(role)
@@ -160,3 +169,8 @@ def key_record(row: SigningKey) -> KeyRecord:
         retired_at=row.retired_at,
         compromised_at=row.compromised_at,
     )
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every instant the registry stores is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -116,6 +116,17 @@ class TransparencyService:
         self._write_jwks_copy()
         return kid
 
+    def cover_history_from(self, start: datetime) -> None:
+        """Date the active keys' published validity back to ``start``.
+
+        Only for a registry that has signed nothing yet and is about to be filled with a
+        history dated in the past (the demo): an independent verifier that honours
+        ``not_before`` must accept every credential of that history.
+        """
+        with self.uow.write() as session:
+            self.uow.keyring.cover_from(session, start)
+        self._write_jwks_copy()
+
     def rotate_keys(self) -> str:
         with self.uow.write() as session:
             kid = self.uow.keyring.rotate(session, self.uow.clock()).kid

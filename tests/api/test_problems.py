@@ -337,3 +337,21 @@ def test_error_responses_carry_the_security_headers(
         if response.headers.get(name) != value
     ]
     assert missing == []
+
+
+def test_options_allows_every_method_routed_at_the_path(client: TestClient[Any]) -> None:
+    from litestar.routes import HTTPRoute
+
+    answer = client.options("/api/v1/schemes/proef/versions/1")
+    assert answer.status_code == 204
+    allowed = {m.strip() for m in answer.headers["allow"].split(",")}
+    assert {"DELETE", "GET", "OPTIONS", "PATCH", "PUT"} <= allowed, allowed
+    # Every routed path: its OPTIONS answer names exactly the methods routed there.
+    for route in client.app.routes:
+        if not isinstance(route, HTTPRoute) or "{" in route.path:
+            continue
+        answer = client.options(route.path)
+        if answer.status_code != 204:
+            continue
+        named = {m.strip() for m in answer.headers["allow"].split(",")}
+        assert named == set(route.methods), route.path

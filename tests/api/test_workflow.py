@@ -257,3 +257,26 @@ def test_the_server_sweeps_expiries_by_itself(settings, clock, service, staff_to
                 break
             wall.sleep(0.2)
         assert history[-1]["type"] == "expired"
+
+
+def test_one_instant_has_one_rendering_in_the_api_and_the_credential(
+    world: World, clock
+) -> None:  # type: ignore[no-untyped-def]
+    import base64
+    import json
+    import re
+
+    code = world.certify()
+    clock.advance(days=350, microseconds=800_000)
+    world.today = clock.now.date()
+    world.certify(type="recertification", certificate=code)
+    public = world.client.get(f"/api/v1/certificates/{code}").json()
+    token = world.client.get(f"/api/v1/certificates/{code}/credential").text
+    payload = token.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    credential = claims.get("vc", claims)
+    assert public["valid_from"] == credential["validFrom"]
+    instants = re.findall(r'"(\d{4}-\d\d-\d\dT[^"]*)"', json.dumps(public))
+    assert instants and all(
+        re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", i) for i in instants
+    ), instants

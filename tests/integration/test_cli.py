@@ -72,11 +72,34 @@ def test_demo_then_verify_offline(
     assert "already" in capsys.readouterr().out
     assert len(service.certificates.certificates(limit=200).items) == 38
 
+    # Every credential of the demo history is dated within its key's published validity.
+    from datetime import datetime
+
+    from registry.signing.jwks import parse_jwks
+
+    published = {
+        k.kid: k.not_before
+        for k in parse_jwks(json.loads((settings.keys_dir / "jwks.json").read_text()))
+    }
+    for certificate in service.certificates.certificates(limit=200).items:
+        token = service.certificates.credential(certificate.code)
+        header = json.loads(_b64(token.split(".")[0]))
+        claims = json.loads(_b64(token.split(".")[1]))
+        not_before = published[header["kid"]]
+        assert not_before is not None
+        assert not_before <= datetime.fromtimestamp(claims["iat"], tz=not_before.tzinfo), (
+            certificate.code
+        )
+
     code = service.certificates.certificates(status="valid", limit=1).items[0].code
     credential = tmp_path / "credential.jwt"
     credential.write_text(service.certificates.credential(code))
     assert main(["verify", str(credential)]) == 0
-    assert code in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert code in out
+    last = out.strip().splitlines()[-1]
+    assert last.endswith("."), last
+    assert last.startswith("a signature does not expire") and f"/c/{code}" in last, last
 
     header, payload, signature = credential.read_text().split(".")
     # Flip a character in the middle: the last one may carry only padding bits.
@@ -100,6 +123,12 @@ def test_rotate_keeps_offline_verification(
     capsys.readouterr()
     assert main(["verify", str(credential)]) == 0
     assert "(retired)" in capsys.readouterr().out
+
+
+def _b64(part: str) -> bytes:
+    import base64
+
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
 
 
 def _free_port() -> int:

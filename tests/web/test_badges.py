@@ -3,6 +3,7 @@ show at once; domain binding; hostile names stay inert text."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET  # our own output, parsed to check it
 from itertools import product
 from typing import Any
@@ -132,6 +133,13 @@ def test_unknown_and_malformed_codes_get_a_neutral_badge(site: Site) -> None:
         assert tspan(root, "status") == words
         assert "script" not in response.text.lower()
         assert_inert(root)
+
+
+def test_a_malformed_code_badge_says_so_in_its_accessible_name(site: Site) -> None:
+    for lang, words in [("nl", "dit is geen certificaatcode"), ("en", "not a certificate code")]:
+        text = site.client.get("/badge/not-a-code.svg", params={"lang": lang}).text
+        name = re.search(r'aria-label="([^"]*)"', text)
+        assert name and words in name.group(1) and "?" not in name.group(1), name
 
 
 def test_unknown_variants_fall_back_to_the_defaults(site: Site) -> None:

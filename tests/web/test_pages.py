@@ -165,6 +165,7 @@ def test_the_scheme_page(site: Site) -> None:
         "Surveillance audits every 12 months",
         "Longest validity 12 months",
         "3 organisations hold a valid certificate.",
+        "A label of Stichting Keur. 3 organisations",  # two sentences, not run together
         "Version 2 (current), published 1 June 2026",
         "Version 1, published 1 June 2026",
         "WS-3.1 Delivery",

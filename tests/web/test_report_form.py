@@ -64,6 +64,31 @@ def test_refusals_are_readable_pages(client: TestClient[Any], clock: FakeClock) 
     assert expired.status_code == 400 and "verlopen" in expired.text
 
 
+def test_a_browser_post_with_origin_null_is_same_origin_when_fetch_site_says_so(
+    client: TestClient[Any], clock: FakeClock
+) -> None:
+    # Under the pages' no-referrer policy Chromium sends Origin: null with the form.
+    form = form_of(client)
+    clock.now += timedelta(seconds=20)
+    sent = send(client, form, Origin="null", **{"Sec-Fetch-Site": "same-origin"})
+    assert sent.status_code == 200, sent.text
+    clock.now += timedelta(seconds=20)
+    elsewhere = send(client, form_of(client), Origin="null", **{"Sec-Fetch-Site": "same-site"})
+    assert elsewhere.status_code == 403
+    # Without Sec-Fetch-Site, an Origin that names another origin is refused.
+    foreign = client.post(
+        "/report", data=form_of(client), headers={"Origin": "https://evil.example"}
+    )
+    assert foreign.status_code == 403
+
+
+def test_a_refusal_answers_in_the_language_of_the_form(client: TestClient[Any]) -> None:
+    form = {**form_of(client, lang="en"), "lang": "en"}
+    cross = send(client, form, Origin="https://evil.example", **{"Sec-Fetch-Site": "cross-site"})
+    assert cross.status_code == 403
+    assert "only be sent from the registry" in cross.text and "alleen vanaf" not in cross.text
+
+
 def test_the_rate_limit_says_so(client: TestClient[Any], clock: FakeClock) -> None:
     form = form_of(client)
     clock.now += timedelta(seconds=5)
@@ -86,3 +111,8 @@ def test_the_certificate_page_has_the_form_and_the_snippets(
         assert "<img" not in snippet and "&lt;img src=" in snippet
         assert f"&lt;a href=&#34;https://registry.test/c/{code}&#34;&gt;" in snippet
         assert f"https://registry.test/badge/{code}.svg?size=" in snippet
+        alt = re.search(r"alt=&#34;(.*?)&#34;", snippet)
+        assert alt and not alt.group(1).startswith("Keurmerk "), alt  # no "label label"
+    english = client.get(f"/c/{code}?lang=en").text
+    for alt in re.findall(r"alt=&#34;(.*?)&#34;", english):
+        assert " label of" not in alt and " of " in alt and alt.endswith("in the registry"), alt

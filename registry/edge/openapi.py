@@ -17,7 +17,6 @@ they work under a Content-Security-Policy that allows no other origin.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -91,7 +90,7 @@ def authenticated_operations(app: Litestar) -> set[tuple[str, str]]:
         if not isinstance(route, HTTPRoute):
             continue
         for handler in route.route_handlers:
-            if "actor" in inspect.signature(handler.fn).parameters:
+            if "actor" in handler.parsed_fn_signature.parameters:
                 found.update((route.path_format, m.lower()) for m in handler.http_methods)
     return found
 

@@ -32,7 +32,12 @@ class FeedScope:
 
     @property
     def path(self) -> str:
-        return "/feeds/registry" if self.kind == "registry" else f"/feeds/{self.kind}s/{self.key}"
+        folder = {"scheme": "schemes", "body": "bodies", "holder": "holders"}
+        return (
+            "/feeds/registry"
+            if self.kind == "registry"
+            else f"/feeds/{folder[self.kind]}/{self.key}"
+        )
 
 
 @dataclass(frozen=True)

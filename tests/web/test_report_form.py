@@ -52,7 +52,11 @@ def test_refusals_are_readable_pages(client: TestClient[Any], clock: FakeClock) 
     assert cross.status_code == 403 and "alleen vanaf" in cross.text
     cross_site = send(client, form, **{"Sec-Fetch-Site": "cross-site"})
     assert cross_site.status_code == 403
-    forged = send(client, {**form, "t": form["t"][:-2] + "00"})
+    token = form["t"]
+    other = "0" if token[-1] != "0" else "1"  # a hex digit that always differs from the real one
+    forged_token = token[:-1] + other
+    assert forged_token != token
+    forged = send(client, {**form, "t": forged_token})
     assert forged.status_code == 400 and "verlopen" in forged.text
     invalid = send(client, {**form, "site": "not a site"})
     assert invalid.status_code == 400 and "Controleer" in invalid.text

@@ -12,7 +12,6 @@ from typing import Any, Final
 import anyio.to_thread
 from litestar import Litestar, MediaType, get
 from litestar.datastructures import CacheControlHeader, State
-from litestar.openapi import OpenAPIConfig
 from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
 from litestar.types import Message, Scope
@@ -28,9 +27,12 @@ from registry.clock import Clock, system_clock
 from registry.config import Settings
 from registry.db import change_feed
 from registry.db.database import Database
+from registry.edge.api_docs import openapi_config
 from registry.edge.deps import dependencies
+from registry.edge.problem_pages import problem_page_handlers
 from registry.edge.problems import exception_handlers, require_json_body
 from registry.edge.templating import STATIC_DIR
+from registry.feeds.api import feed_handlers
 from registry.identity.api import AccountController
 from registry.identity.pages import account_handlers
 from registry.misuse.api import (
@@ -39,6 +41,7 @@ from registry.misuse.api import (
     MisuseReportController,
 )
 from registry.misuse.pages import report
+from registry.opendata.api import opendata_handlers
 from registry.schemes.api import SchemeController
 from registry.schemes.pages import scheme
 from registry.search.pages import home
@@ -53,6 +56,7 @@ from registry.transparency.pages import log as log_page
 from registry.transparency.service import TransparencyService
 from registry.webhooks.api import HolderWebhookController
 from registry.webhooks.delivery import WebhookDispatcher
+from registry.wellknown.api import wellknown_handlers
 
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
@@ -66,6 +70,9 @@ _ENCODED_SECURITY_HEADERS = tuple((k.encode(), v.encode()) for k, v in SECURITY_
 log = logging.getLogger("registry")
 
 FOREIGN_EMBED_FLUSH_SECONDS: Final = 5.0  # badge showings on foreign domains, written in batches
+SNAPSHOT_CHECK_SECONDS: Final = (
+    3600.0  # the daily snapshot is made within the hour after midnight UTC
+)
 
 
 @get("/healthz", operation_id="Health", include_in_schema=True, media_type=MediaType.TEXT)
@@ -204,6 +211,9 @@ def create_app(
         service.misuse.flush_foreign_badges,
         at_stop=True,
     )
+    start_snapshots, stop_snapshots = _periodic(
+        "daily snapshot", SNAPSHOT_CHECK_SECONDS, service.opendata.publish_due
+    )
     start_webhooks, stop_webhooks = WebhookDispatcher(
         service.webhooks,
         service.webhooks.webhook_policy(),
@@ -230,17 +240,34 @@ def create_app(
             MisuseReportController,
             *web_handlers(),
             *account_handlers(),
+            *opendata_handlers(),
+            *feed_handlers(),
+            *wellknown_handlers(),
+            *problem_page_handlers(),
         ],
         dependencies=dependencies(),
         exception_handlers=exception_handlers(),
         before_request=require_json_body,
         before_send=[security_headers],
         request_max_body_size=settings.max_body_bytes,
-        openapi_config=OpenAPIConfig(title="Trust-label registry", version="1", path="/schema"),
+        openapi_config=openapi_config(),
         state=State({"services": service, "settings": settings}),
-        on_startup=[start_feed, start_sweeper, start_webhooks, start_tally, start_witnesses],
+        on_startup=[
+            start_feed,
+            start_sweeper,
+            start_webhooks,
+            start_tally,
+            start_witnesses,
+            start_snapshots,
+        ],
         on_shutdown=[
-            stop_witnesses, stop_webhooks, stop_sweeper, stop_tally, stop_feed, db.dispose,
+            stop_witnesses,
+            stop_webhooks,
+            stop_sweeper,
+            stop_tally,
+            stop_snapshots,
+            stop_feed,
+            db.dispose,
         ],
         debug=False,
     )

@@ -19,14 +19,17 @@ from registry.db.database import Database
 from registry.db.migrate import upgrade
 from registry.edge.caches import Caches
 from registry.edge.changes import ChangeSignal
+from registry.feeds.service import FeedService
 from registry.identity.service import IdentityService
 from registry.misuse.service import MisuseService
+from registry.opendata.service import OpenData
 from registry.schemes.service import SchemeService
 from registry.search.service import Search
 from registry.transparency.keys import KeyRing
 from registry.transparency.service import TransparencyService
 from registry.transparency.unit_of_work import UnitOfWork
 from registry.webhooks.service import WebhookService
+from registry.wellknown.service import WellKnownService
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ class Services:
     webhooks: WebhookService
     misuse: MisuseService
     search: Search
+    opendata: OpenData
+    feeds: FeedService
+    wellknown: WellKnownService
 
     @classmethod
     def build(
@@ -70,6 +76,9 @@ class Services:
             webhooks=WebhookService(uow),
             misuse=MisuseService(uow),
             search=Search(db, clock),
+            opendata=OpenData(uow),
+            feeds=FeedService(uow),
+            wellknown=WellKnownService(uow),
         )
 
 

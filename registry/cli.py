@@ -97,6 +97,15 @@ def _keys_compromised(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _snapshot(settings: Settings, _args: argparse.Namespace) -> int:
+    snapshot = open_registry(settings).opendata.publish()
+    print(
+        f"snapshot {snapshot.name}: {snapshot.certificates} certificate(s), "
+        f"{snapshot.size} bytes, sha256 {snapshot.sha256}, log entry {snapshot.log_index}"
+    )
+    return 0
+
+
 def _expire(settings: Settings, _args: argparse.Namespace) -> int:
     codes = open_registry(settings).certificates.expire_due()
     print(f"{len(codes)} certificate(s) recorded as expired")
@@ -273,6 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "expire", help="record the expiry of certificates past their validity"
     ).set_defaults(run=_expire)
+    commands.add_parser(
+        "snapshot", help="publish today's open-data snapshot (the server does it daily)"
+    ).set_defaults(run=_snapshot)
     verify = commands.add_parser("verify", help="verify a credential offline")
     verify.add_argument("file", help="a file holding the compact JWS")
     verify.add_argument("--jwks", help="JWKS file (default: jwks.json in the keys folder)")

@@ -121,6 +121,12 @@ class Settings:
     witnesses_file: Path | None = None
     """C2SP tlog-policy file naming the witnesses asked to cosign each checkpoint (with
     their submission URLs) and the quorum recommended to verifiers (``REGISTRY_WITNESSES``)."""
+    data_dir: Path | None = None
+    """Folder of the daily open-data snapshots (``REGISTRY_DATA_DIR``); default ``data``
+    beside the keys folder."""
+    security_contact: str | None = None
+    """``Contact`` of ``/.well-known/security.txt`` (``REGISTRY_SECURITY_CONTACT``): a
+    ``mailto:`` or ``https:`` URI (RFC 9116 §2.5.3)."""
 
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -203,7 +209,14 @@ class Settings:
             cache_entries=integer("REGISTRY_CACHE_ENTRIES", defaults.cache_entries),
             change_file=Path(change_file) if change_file else None,
             witnesses_file=Path(witnesses_file) if witnesses_file else None,
+            data_dir=Path(env["REGISTRY_DATA_DIR"]) if env.get("REGISTRY_DATA_DIR") else None,
+            security_contact=env.get("REGISTRY_SECURITY_CONTACT") or None,
         )
+
+    @property
+    def data_path(self) -> Path:
+        """Where the snapshots are kept."""
+        return self.data_dir or Path(self.keys_dir).parent / "data"
 
     @property
     def change_path(self) -> Path:

@@ -21,6 +21,9 @@ FEATURES = (
     "webhooks",
     "misuse",
     "search",
+    "opendata",
+    "feeds",
+    "wellknown",
 )
 HTTP_SIDE = ("api.py", "pages.py", "badges.py", "verification.py")
 FORBIDDEN_IN_PURE = (

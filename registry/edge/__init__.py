@@ -1,0 +1,1 @@
+"""What every feature's HTTP side shares."""

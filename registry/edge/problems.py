@@ -21,9 +21,7 @@ from registry.errors import ErrorKind, RegistryError
 log = logging.getLogger("registry")
 
 PROBLEM_JSON = "application/problem+json"
-PROBLEM_BASE = (
-    "https://trust-label-registry.example/problems/"  # stable identifiers, documented in the README
-)
+PROBLEM_PATH = "/problems/"  # under the registry's public URL; each type opens a page
 
 STATUS_OF_KIND = {
     ErrorKind.INVALID: 400,
@@ -55,10 +53,18 @@ def status_of(error: RegistryError) -> int:
 
 
 def problem(
-    status: int, detail: str, rule: str, *, instance: str | None = None, **extra: Any
+    status: int,
+    detail: str,
+    rule: str,
+    *,
+    instance: str | None = None,
+    base: str = "",
+    **extra: Any,
 ) -> Response[dict[str, Any]]:
+    """An RFC 9457 document; ``type`` is ``<base>/problems/<rule>``, a page that explains
+    the problem (RFC 9457 §3.1.1: a type URI should be resolvable)."""
     body: dict[str, Any] = {
-        "type": PROBLEM_BASE + rule,
+        "type": base + PROBLEM_PATH + rule,
         "title": TITLES.get(status, "Error"),
         "status": status,
         "detail": detail,
@@ -70,10 +76,21 @@ def problem(
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def public_url(request: Request[Any, Any, Any]) -> str:
+    """The registry's public URL: the base of every problem type."""
+    return str(request.app.state.settings.public_url)
+
+
 def registry_error_handler(
     request: Request[Any, Any, Any], exc: RegistryError
 ) -> Response[dict[str, Any]]:
-    response = problem(status_of(exc), exc.detail, exc.rule, instance=request.url.path)
+    response = problem(
+        status_of(exc),
+        exc.detail,
+        exc.rule,
+        instance=request.url.path,
+        base=public_url(request),
+    )
     response.headers.update(exc.headers())
     return response
 
@@ -110,7 +127,9 @@ def http_error_handler(
             detail = f"nothing is published at {request.url.path}"
         if status == 405:
             detail = f"{request.method} is not allowed on {request.url.path}"
-    response = problem(status, detail, rule, instance=request.url.path, **extra)
+    response = problem(
+        status, detail, rule, instance=request.url.path, base=public_url(request), **extra
+    )
     if exc.headers:
         response.headers.update(exc.headers)
     return response
@@ -125,6 +144,7 @@ def integrity_handler(
         "the change conflicts with another one made at the same time; reload and retry",
         "conflict",
         instance=request.url.path,
+        base=public_url(request),
     )
 
 
@@ -132,7 +152,11 @@ def recursion_handler(
     request: Request[Any, Any, Any], _exc: RecursionError
 ) -> Response[dict[str, Any]]:
     return problem(
-        400, "the JSON body is nested too deeply", "invalid-input", instance=request.url.path
+        400,
+        "the JSON body is nested too deeply",
+        "invalid-input",
+        instance=request.url.path,
+        base=public_url(request),
     )
 
 
@@ -144,6 +168,7 @@ def internal_error_handler(
         HTTP_500_INTERNAL_SERVER_ERROR,
         "the registry failed to answer; the error was logged",
         "internal-error",
+        base=public_url(request),
     )
 
 
@@ -167,6 +192,7 @@ async def require_json_body(request: Request[Any, Any, Any]) -> Response[dict[st
         f"the request body must be application/json; got content type {shown}",
         "unsupported-media-type",
         instance=request.url.path,
+        base=public_url(request),
     )
 
 

@@ -368,6 +368,20 @@ CATALOGUE: Final[dict[str, ProblemKind]] = {
         "Recomputing the log found a stored hash or checkpoint that does not match.",
         "Bij het herberekenen van het log klopte een opgeslagen hash of checkpoint niet.",
     ),
+    "invalid-policy": P(
+        400,
+        "Invalid witness policy",
+        "Ongeldig getuigenbeleid",
+        "The text is not a C2SP tlog-policy file: detail names the line and what is wrong.",
+        "De tekst is geen C2SP-tlog-policy-bestand: detail noemt de regel en wat er mis is.",
+    ),
+    "no-quorum": P(
+        400,
+        "Witness quorum not met",
+        "Quorum van getuigen niet gehaald",
+        "The checkpoint lacks the cosignatures the witness policy requires.",
+        "Het checkpoint mist de medeondertekeningen die het getuigenbeleid vereist.",
+    ),
 }
 
 

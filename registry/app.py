@@ -27,6 +27,8 @@ from registry.clock import Clock, system_clock
 from registry.config import Settings
 from registry.db import change_feed
 from registry.db.database import Database
+from registry.discovery.api import discovery_handlers
+from registry.edge import public_reads
 from registry.edge.deps import dependencies
 from registry.edge.problems import exception_handlers, require_json_body
 from registry.edge.templating import STATIC_DIR
@@ -39,10 +41,10 @@ from registry.misuse.pages import report
 from registry.schemes.api import SchemeController
 from registry.schemes.pages import scheme
 from registry.search.pages import home
+from registry.status_lists.api import status_list
 from registry.transparency.api import LogApiController, LogFilesController
 from registry.transparency.keys import KeyRing
 from registry.transparency.pages import log as log_page
-from registry.transparency.service import TransparencyService
 from registry.webhooks.api import HolderWebhookController
 from registry.webhooks.delivery import WebhookDispatcher
 
@@ -65,12 +67,6 @@ async def healthz() -> str:
     """Liveness: the process answers. A constant answer through the same middleware as
     every other route: the benchmark's baseline."""
     return "ok\n"
-
-
-@get("/.well-known/jwks.json", operation_id="Jwks", sync_to_thread=True)
-def jwks(transparency: TransparencyService) -> dict[str, Any]:
-    """Every credential key the registry ever used, with its status."""
-    return transparency.jwks()
 
 
 async def security_headers(message: Message, _scope: Scope) -> None:
@@ -171,10 +167,11 @@ def create_app(
     start_webhooks, stop_webhooks = WebhookDispatcher(
         service.webhooks, service.webhooks.webhook_policy(), clock, timeout=settings.webhook_timeout_seconds
     ).hooks(settings.webhook_poll_seconds)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             healthz,
-            jwks,
+            *discovery_handlers(),
+            status_list,
             SchemeController,
             BodyController,
             PeopleController,
@@ -199,6 +196,8 @@ def create_app(
         on_shutdown=[stop_webhooks, stop_sweeper, stop_tally, stop_feed, db.dispose],
         debug=False,
     )
+    app.asgi_handler = public_reads.wrap(app.asgi_handler)  # CORS, and HEAD on every GET
+    return app
 
 
 def asgi() -> Litestar:

@@ -29,6 +29,7 @@ def _demo(settings: Settings, _args: argparse.Namespace) -> int:
 
     service = initialise(settings)
     print(run_demo(service, system_clock))
+    service.certificates.reissue_without_status()  # what an existing installation runs once, too
     print("serve it with: registry serve")
     return 0
 
@@ -72,6 +73,12 @@ def _keys_rotate(settings: Settings, _args: argparse.Namespace) -> int:
 def _keys_compromised(settings: Settings, args: argparse.Namespace) -> int:
     open_registry(settings).transparency.mark_compromised(args.kid, parse_time(args.since))
     print(f"key {args.kid} is marked compromised since {args.since}")
+    return 0
+
+
+def _credentials_reissue(settings: Settings, _args: argparse.Namespace) -> int:
+    codes = open_registry(settings).certificates.reissue_without_status()
+    print(f"reissued {len(codes)} credential(s) with their status list entries")
     return 0
 
 
@@ -212,6 +219,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "expire", help="record the expiry of certificates past their validity"
     ).set_defaults(run=_expire)
+    credentials = commands.add_parser("credentials", help="certificates' credentials")
+    credentials.add_subparsers(required=True).add_parser(
+        "reissue",
+        help="reissue, once, every credential signed before the status lists",
+    ).set_defaults(run=_credentials_reissue)
     verify = commands.add_parser("verify", help="verify a credential offline")
     verify.add_argument("file", help="a file holding the compact JWS")
     verify.add_argument("--jwks", help="JWKS file (default: jwks.json in the keys folder)")

@@ -21,6 +21,8 @@ FEATURES = (
     "webhooks",
     "misuse",
     "search",
+    "status_lists",
+    "discovery",
 )
 HTTP_SIDE = ("api.py", "pages.py", "badges.py", "verification.py")
 FORBIDDEN_IN_PURE = (

@@ -21,7 +21,7 @@ from registry.certificates.schemas import (
     HistoryItem,
     SchemeRef,
 )
-from registry.certificates.store import certificate_by_code, covered_domains
+from registry.certificates.store import basis_assessment, certificate_by_code, covered_domains
 from registry.certification.assessments import findings_public
 from registry.certification.schemas import OrganisationPublic
 from registry.db.tables import (
@@ -44,21 +44,6 @@ from registry.errors import InvalidInputError
 MAX_PAGE = 200
 
 
-def _basis_assessment(session: Session, certificate: Certificate) -> Assessment:
-    """The initial or recertification assessment the current credential rests on."""
-    found = session.exec(
-        select(Assessment)
-        .where(
-            Assessment.certificate_id == certificate.id,
-            col(Assessment.type).in_(("initial", "recertification")),
-            Assessment.status == "certified",
-        )
-        .order_by(col(Assessment.id).desc())
-    ).first()
-    assert found is not None, f"certificate {certificate.code} has no certified assessment"
-    return found
-
-
 def certificate_public(
     session: Session, certificate: Certificate, now: datetime
 ) -> CertificatePublic:
@@ -68,7 +53,7 @@ def certificate_public(
     assert organisation and version and body and certificate.id is not None
     scheme = session.get(Scheme, version.scheme_id)
     assert scheme is not None
-    basis = _basis_assessment(session, certificate)
+    basis = basis_assessment(session, certificate)
     auditor = session.get(Person, basis.auditor_id)
     assert auditor is not None
     status = effective_status(CertificateStatus(certificate.status), certificate.valid_until, now)

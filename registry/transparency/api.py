@@ -1,20 +1,64 @@
-"""The transparency log over HTTP: C2SP files under /log/, JSON proofs under /api/v1/log/."""
+"""The transparency log over HTTP: C2SP files under /log/, JSON proofs under /api/v1/log/.
+
+C2SP tlog-tiles: a client is configured with a URL prefix and fetches
+``<prefix>/checkpoint`` and ``<prefix>/tile/...``. The registry's origin is
+``<host>/log/<id>``, so ``https://<host>/log/<id>/`` is the prefix; ``/log/...`` stays an
+alias of the current log. A reset makes a new id, so an old prefix is never reused: it
+answers 404 once its log is gone. Entry bundles are sent gzip-encoded to clients that
+accept it (they compress well: JSON entries); full tiles are immutable for a year.
+"""
 
 from __future__ import annotations
 
+import gzip
 from typing import Annotated, Any
 
+import anyio.to_thread
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.params import Parameter
 
 from registry.edge.app_state import registry_of
 from registry.edge.schemas import Page
+from registry.errors import NotFoundError
 from registry.transparency.schemas import ConsistencyProof, InclusionProof, LogEntryPublic
 from registry.transparency.service import TransparencyService
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=5"
-TEXT = "text/plain; charset=utf-8"
+TEXT = MediaType.TEXT  # Litestar adds "; charset=utf-8" to text/*: once, as RFC 9110 wants
+
+
+async def _require_current(request: Request[Any, Any, Any], log_id: str) -> None:
+    """Raise NotFoundError unless ``/log/<log_id>`` is the current log's origin path."""
+    transparency = registry_of(request).transparency
+    origin = await anyio.to_thread.run_sync(transparency.log_origin)
+    path = "/" + origin.split("/", 1)[1] if "/" in origin else ""
+    if path != f"/log/{log_id}":
+        raise NotFoundError(f"no log at /log/{log_id}; this registry's log is {origin}")
+
+
+def _accepts_gzip(request: Request[Any, Any, Any]) -> bool:
+    for part in request.headers.get("accept-encoding", "").lower().split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip() in ("gzip", "*") and params.replace(" ", "") not in ("q=0", "q=0.0"):
+            return True
+    return False
+
+
+async def _tile_answer(request: Request[Any, Any, Any], path: str) -> Response[bytes]:
+    data, full = await registry_of(request).transparency.log_tile_soon(path)
+    headers = {"cache-control": IMMUTABLE if full else SHORT}
+    if path.startswith("tile/entries/"):
+        headers["vary"] = "Accept-Encoding"
+        if _accepts_gzip(request):
+            data = gzip.compress(data, compresslevel=6, mtime=0)
+            headers["content-encoding"] = "gzip"
+    return Response(data, media_type="application/octet-stream", headers=headers)
+
+
+async def _checkpoint(request: Request[Any, Any, Any]) -> Response[str]:
+    note = await registry_of(request).transparency.log_checkpoint_soon()
+    return Response(note, media_type=TEXT, headers={"cache-control": "no-cache"})
 
 
 class LogFilesController(Controller):
@@ -26,8 +70,7 @@ class LogFilesController(Controller):
     @get("/checkpoint", operation_id="GetCheckpoint", media_type=TEXT)
     async def checkpoint(self, request: Request[Any, Any, Any]) -> Response[str]:
         """The latest signed checkpoint (C2SP tlog-checkpoint in a signed note)."""
-        note = await registry_of(request).transparency.log_checkpoint_soon()
-        return Response(note, media_type=TEXT, headers={"cache-control": "no-cache"})
+        return await _checkpoint(request)
 
     @get("/vkey", operation_id="GetLogVerifierKey", media_type=TEXT, sync_to_thread=True)
     def vkey(self, transparency: TransparencyService) -> Response[str]:
@@ -39,12 +82,23 @@ class LogFilesController(Controller):
     @get("/tile/{tile_path:path}", operation_id="GetTile", media_type=MediaType.TEXT)
     async def tile(self, request: Request[Any, Any, Any], tile_path: str) -> Response[bytes]:
         """A hash tile or entry bundle (C2SP tlog-tiles); full tiles never change."""
-        data, full = await registry_of(request).transparency.log_tile_soon("tile" + tile_path)
-        return Response(
-            data,
-            media_type="application/octet-stream",
-            headers={"cache-control": IMMUTABLE if full else SHORT},
-        )
+        return await _tile_answer(request, "tile" + tile_path)
+
+    @get("/{log_id:str}/checkpoint", operation_id="GetOriginCheckpoint", media_type=TEXT)
+    async def origin_checkpoint(
+        self, request: Request[Any, Any, Any], log_id: str
+    ) -> Response[str]:
+        """The checkpoint under the log's own URL prefix, which equals its origin."""
+        await _require_current(request, log_id)
+        return await _checkpoint(request)
+
+    @get("/{log_id:str}/tile/{tile_path:path}", operation_id="GetOriginTile")
+    async def origin_tile(
+        self, request: Request[Any, Any, Any], log_id: str, tile_path: str
+    ) -> Response[bytes]:
+        """A tile or entry bundle under the log's own URL prefix (C2SP tlog-tiles)."""
+        await _require_current(request, log_id)
+        return await _tile_answer(request, "tile" + tile_path)
 
 
 class LogApiController(Controller):

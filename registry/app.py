@@ -27,8 +27,9 @@ from registry.clock import Clock, system_clock
 from registry.config import Settings
 from registry.db import change_feed
 from registry.db.database import Database
+from registry.edge import hsts, openapi_contract
 from registry.edge.deps import dependencies
-from registry.edge.problems import exception_handlers, require_json_body
+from registry.edge.problems import before_request, exception_handlers
 from registry.edge.templating import STATIC_DIR
 from registry.misuse.api import (
     BodyForeignEmbedController,
@@ -36,6 +37,7 @@ from registry.misuse.api import (
     MisuseReportController,
 )
 from registry.misuse.pages import report
+from registry.organisations.api import LookalikeController
 from registry.schemes.api import SchemeController
 from registry.schemes.pages import scheme
 from registry.search.pages import home
@@ -155,6 +157,9 @@ def create_app(
     )
     feed: list[Callable[[], None]] = []
 
+    async def check_keys() -> None:
+        await anyio.to_thread.run_sync(service.transparency.verify_keys)
+
     async def start_feed() -> None:
         feed.append(change_feed.listen(settings.database_url, service.uow.changes.bump))
 
@@ -186,18 +191,28 @@ def create_app(
             HolderForeignEmbedController,
             BodyForeignEmbedController,
             MisuseReportController,
+            LookalikeController,
             *web_handlers(),
         ],
         dependencies=dependencies(),
         exception_handlers=exception_handlers(),
-        before_request=require_json_body,
-        before_send=[security_headers],
+        before_request=before_request,
+        before_send=[
+            security_headers,
+            *([hsts.add_hsts] if hsts.wanted(settings.public_url) else []),
+        ],
         request_max_body_size=settings.max_body_bytes,
-        openapi_config=OpenAPIConfig(title="Trust-label registry", version="1", path="/schema"),
+        openapi_config=OpenAPIConfig(
+            title="Trust-label registry",
+            version="1",
+            path="/schema",
+            render_plugins=openapi_contract.render_plugins(),
+        ),
         state=State({"services": service, "settings": settings}),
-        on_startup=[start_feed, start_sweeper, start_webhooks, start_tally],
+        on_startup=[check_keys, start_feed, start_sweeper, start_webhooks, start_tally],
         on_shutdown=[stop_webhooks, stop_sweeper, stop_tally, stop_feed, db.dispose],
         debug=False,
+        logging_config=None,  # the server's own configuration (edge/logs.py) stays in force
     )
 
 

@@ -21,6 +21,7 @@ from registry.edge.caches import Caches
 from registry.edge.changes import ChangeSignal
 from registry.identity.service import IdentityService
 from registry.misuse.service import MisuseService
+from registry.organisations.service import OrganisationService
 from registry.schemes.service import SchemeService
 from registry.search.service import Search
 from registry.transparency.keys import KeyRing
@@ -43,6 +44,7 @@ class Services:
     transparency: TransparencyService
     webhooks: WebhookService
     misuse: MisuseService
+    organisations: OrganisationService
     search: Search
 
     @classmethod
@@ -69,6 +71,7 @@ class Services:
             transparency=TransparencyService(uow, caches),
             webhooks=WebhookService(uow),
             misuse=MisuseService(uow),
+            organisations=OrganisationService(uow),
             search=Search(db, clock),
         )
 

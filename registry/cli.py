@@ -37,6 +37,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from granian import Granian
     from granian.constants import Interfaces
 
+    from registry.edge.logs import dict_config
+
     initialise(settings)
     # The event loop is granian's "auto": uvloop, a dependency, where it runs (6 to 15%
     # more requests/s than asyncio here, the constant endpoint and the badge alike).
@@ -47,6 +49,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         interface=Interfaces.ASGI,
         workers=args.workers or settings.workers,
         factory=True,
+        log_dictconfig=dict_config(settings.log_format),
+        log_access=False,  # no visitor addresses in the logs
     ).serve()
     return 0
 

@@ -20,6 +20,7 @@ FEATURES = (
     "transparency",
     "webhooks",
     "misuse",
+    "organisations",
     "search",
 )
 HTTP_SIDE = ("api.py", "pages.py", "badges.py", "verification.py")

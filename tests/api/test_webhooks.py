@@ -6,7 +6,6 @@ A receiving server runs on 127.0.0.1, which only ``webhook_allow_private`` permi
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import dataclasses
 import hashlib
@@ -29,6 +28,7 @@ from registry.config import Settings
 from registry.webhooks import store as webhooks
 from registry.webhooks.delivery import TargetPolicy, WebhookDispatcher, non_public_reason
 from tests.support.env import FakeClock
+from tests.support.loops import run_apart
 from tests.support.people import own_token_of
 from tests.support.world import World, bearer
 
@@ -367,7 +367,7 @@ def test_the_target_is_checked_again_at_delivery(
 
     public_only = TargetPolicy(allow_private=False, allow_http=True)
     strict = WebhookDispatcher(service.webhooks, public_only, clock, timeout=2)
-    assert asyncio.run(strict.run_once()) == 1
+    assert run_apart(strict.run_once) == 1
     assert receiver.requests == []
     (refused,) = deliveries(world, holder, endpoint["id"])
     (attempt,) = refused["attempts"]
@@ -389,7 +389,7 @@ def test_a_named_host_connects_to_the_checked_address_only(
     rebound = TargetPolicy(
         allow_private=False, allow_http=True, resolve=lambda host, port: ["127.0.0.1"]
     )
-    assert asyncio.run(WebhookDispatcher(service.webhooks, rebound, clock).run_once()) == 1
+    assert run_apart(WebhookDispatcher(service.webhooks, rebound, clock).run_once) == 1
     assert receiver.requests == []
     (attempt,) = deliveries(world, holder, 1)[0]["attempts"]
     assert attempt["error"] == (
@@ -405,7 +405,7 @@ def test_a_named_host_connects_to_the_checked_address_only(
         return ["127.0.0.1"]
 
     allowed = TargetPolicy(allow_private=True, resolve=resolve)
-    assert asyncio.run(WebhookDispatcher(service.webhooks, allowed, clock).run_once()) == 1
+    assert run_apart(WebhookDispatcher(service.webhooks, allowed, clock).run_once) == 1
     ((headers, _),) = receiver.requests
     assert headers["host"] == f"hooks.example:{receiver.port}" and asked == ["hooks.example"]
 

@@ -57,7 +57,9 @@ def quick_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QuickStart
         }
     )
     _run(["demo"], env, folder)
-    staff_token = _run(["token", "create", "--role", "staff"], env, folder).strip()
+    staff_token = _run(
+        ["token", "create", "--role", "staff", "--email", "operator@registry.example"], env, folder
+    ).strip()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = folder / "serve.log"

@@ -59,6 +59,21 @@ def public_addresses(code: str, tile: str) -> dict[str, list[str]]:
         "/log": ["/log"],
         "/badge/{name:str}": [f"/badge/{code}.svg", f"/badge/{code}.svg?theme=dark"],
         "/static/{file_path:path}": ["/static/site.css", "/static/verify.js", "/static/account.js"],
+        "/log/policy": ["/log/policy"],
+        "/api/v1/export/certificates.jsonl": ["/api/v1/export/certificates.jsonl"],
+        "/api/v1/export/findings.csv": ["/api/v1/export/findings.csv"],
+        "/data": ["/data", "/data?lang=en"],
+        "/data/{name:str}": ["/data/certificates-2026-01-01.jsonl.gz"],
+        "/feeds/{name:str}": ["/feeds/registry.atom", "/feeds/registry.json"],
+        "/feeds/schemes/{name:str}": ["/feeds/schemes/webwinkel.atom"],
+        "/feeds/bodies/{name:str}": ["/feeds/bodies/keurcontrole.json"],
+        "/feeds/holders/{name:str}": ["/feeds/holders/NL-12345678.atom"],
+        "/robots.txt": ["/robots.txt"],
+        "/sitemap.xml": ["/sitemap.xml"],
+        "/sitemaps/{name:str}": ["/sitemaps/pages.xml", "/sitemaps/certificates-1.xml"],
+        "/.well-known/security.txt": ["/.well-known/security.txt"],
+        "/problems": ["/problems", "/problems?lang=en"],
+        "/problems/{name:str}": ["/problems/not-found", "/problems/invalid-policy"],
     }
 
 

@@ -7,12 +7,12 @@ import multiprocessing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import anyio
 import pytest
 
 from registry.edge.caches import BoundedCache, FreshCache, lifetime
 from registry.edge.changes import ChangeSignal
 from tests.support.env import FakeClock
+from tests.support.loops import run_apart
 
 T0 = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -71,9 +71,9 @@ def test_fetch_soon_answers_from_memory_and_loads_in_a_thread_once() -> None:
             for _ in range(3)
         ]
 
-    assert anyio.run(read_three) == ["v1", "v1", "v1"]
+    assert run_apart(read_three) == ["v1", "v1", "v1"]
     clock.now = T0 + timedelta(seconds=5)  # the first value's own deadline: loaded again
-    assert anyio.run(read_three) == ["v2", "v2", "v2"]
+    assert run_apart(read_three) == ["v2", "v2", "v2"]
 
 
 def test_a_load_that_races_a_commit_is_not_kept() -> None:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
 
-import anyio
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -21,9 +17,9 @@ from registry.witness.keys import create_keys
 from registry.witness.service import Witness
 from registry.witness.store import WitnessStore
 from tests.support.env import need
+from tests.support.loops import run_apart
 
 ORIGIN = "registry.test/log/ab12"
-T = TypeVar("T")
 
 
 @pytest.fixture
@@ -58,13 +54,7 @@ def _post(witness: Witness, body: bytes) -> httpx.Response:
         async with httpx.AsyncClient(transport=transport, base_url="http://w") as client:
             return await client.post("/add-checkpoint", content=body)
 
-    return _run_apart(go)
-
-
-def _run_apart(go: Callable[[], Awaitable[T]]) -> T:
-    """Run ``go`` on an event loop of its own thread: the suite's thread may have one."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(anyio.run, go).result()
+    return run_apart(go)
 
 
 def test_cosigns_a_consistent_history_and_refuses_each_fault(
@@ -126,7 +116,7 @@ def test_get_is_not_add_checkpoint(witness: Witness) -> None:
             b = await client.get("/")
             return a.status_code, b.status_code, b.text
 
-    method, about, text = _run_apart(go)
+    method, about, text = run_apart(go)
     assert method == 405 and about == 200
     assert witness.keys.vkeys()[0] in text and ORIGIN in text
 

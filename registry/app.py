@@ -27,6 +27,8 @@ from registry.clock import Clock, system_clock
 from registry.config import Settings
 from registry.db import change_feed
 from registry.db.database import Database
+from registry.discovery.api import discovery_handlers
+from registry.edge import public_reads
 from registry.edge.api_docs import openapi_config
 from registry.edge.deps import dependencies
 from registry.edge.problem_pages import problem_page_handlers
@@ -45,6 +47,7 @@ from registry.opendata.api import opendata_handlers
 from registry.schemes.api import SchemeController
 from registry.schemes.pages import scheme
 from registry.search.pages import home
+from registry.status_lists.api import status_list
 from registry.transparency.api import (
     LogApiController,
     LogFilesController,
@@ -53,7 +56,6 @@ from registry.transparency.api import (
 )
 from registry.transparency.keys import KeyRing
 from registry.transparency.pages import log as log_page
-from registry.transparency.service import TransparencyService
 from registry.webhooks.api import HolderWebhookController
 from registry.webhooks.delivery import WebhookDispatcher
 from registry.wellknown.api import wellknown_handlers
@@ -80,12 +82,6 @@ async def healthz() -> str:
     """Liveness: the process answers. A constant answer through the same middleware as
     every other route: the benchmark's baseline."""
     return "ok\n"
-
-
-@get("/.well-known/jwks.json", operation_id="Jwks", sync_to_thread=True)
-def jwks(transparency: TransparencyService) -> dict[str, Any]:
-    """Every credential key the registry ever used, with its status."""
-    return transparency.jwks()
 
 
 async def security_headers(message: Message, _scope: Scope) -> None:
@@ -224,7 +220,8 @@ def create_app(
     app = Litestar(
         route_handlers=[
             healthz,
-            jwks,
+            *discovery_handlers(),
+            status_list,
             SchemeController,
             BodyController,
             PeopleController,
@@ -271,6 +268,7 @@ def create_app(
         ],
         debug=False,
     )
+    app.asgi_handler = public_reads.wrap(app.asgi_handler)  # CORS, and HEAD on every GET
     app.before_send.append(allow_every_routed_method(app))
     return app
 

@@ -60,7 +60,9 @@ class Services:
         clock: Clock = system_clock,
         changes: ChangeSignal | None = None,
     ) -> Services:
-        uow = UnitOfWork(settings, db, keyring, clock, changes or ChangeSignal(settings.change_path))
+        uow = UnitOfWork(
+            settings, db, keyring, clock, changes or ChangeSignal(settings.change_path)
+        )
         caches = Caches(
             uow.changes, clock, entries=settings.cache_entries, seconds=settings.cache_seconds
         )

@@ -31,6 +31,7 @@ def _demo(settings: Settings, _args: argparse.Namespace) -> int:
 
     service = initialise(settings)
     print(run_demo(service, system_clock))
+    service.certificates.reissue_without_status()  # what an existing installation runs once, too
     print("serve it with: registry serve")
     return 0
 
@@ -103,6 +104,12 @@ def _snapshot(settings: Settings, _args: argparse.Namespace) -> int:
         f"snapshot {snapshot.name}: {snapshot.certificates} certificate(s), "
         f"{snapshot.size} bytes, sha256 {snapshot.sha256}, log entry {snapshot.log_index}"
     )
+    return 0
+
+
+def _credentials_reissue(settings: Settings, _args: argparse.Namespace) -> int:
+    codes = open_registry(settings).certificates.reissue_without_status()
+    print(f"reissued {len(codes)} credential(s) with their status list entries")
     return 0
 
 
@@ -285,6 +292,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "snapshot", help="publish today's open-data snapshot (the server does it daily)"
     ).set_defaults(run=_snapshot)
+    credentials = commands.add_parser("credentials", help="certificates' credentials")
+    credentials.add_subparsers(required=True).add_parser(
+        "reissue",
+        help="reissue, once, every credential signed before the status lists",
+    ).set_defaults(run=_credentials_reissue)
     verify = commands.add_parser("verify", help="verify a credential offline")
     verify.add_argument("file", help="a file holding the compact JWS")
     verify.add_argument("--jwks", help="JWKS file (default: jwks.json in the keys folder)")

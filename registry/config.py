@@ -74,6 +74,10 @@ class Settings:
     log_origin: str | None = None
     """Origin line of the transparency log (``REGISTRY_LOG_ORIGIN``); fixed at init."""
 
+    issuer_url: str | None = None
+    """Issuer URL signed into credentials and status lists (``REGISTRY_ISSUER_URL``);
+    fixed at init, by default to ``public_url`` at that moment."""
+
     max_body_bytes: int = 256 * 1024
     """Largest request body accepted (``REGISTRY_MAX_BODY_BYTES``)."""
 
@@ -186,6 +190,7 @@ class Settings:
             key_passphrase_file=Path(passphrase_file) if passphrase_file else None,
             key_kdf_rounds=integer("REGISTRY_KEY_KDF_ROUNDS", DEFAULT_KDF_ROUNDS),
             log_origin=env.get("REGISTRY_LOG_ORIGIN") or None,
+            issuer_url=env.get("REGISTRY_ISSUER_URL") or None,
             max_body_bytes=integer("REGISTRY_MAX_BODY_BYTES", defaults.max_body_bytes),
             workers=integer("REGISTRY_WORKERS", defaults.workers),
             sweep_interval_seconds=integer(

@@ -92,9 +92,7 @@ def service(settings: Settings, clock: FakeClock) -> Services:
 
 
 @pytest.fixture
-def client(
-    settings: Settings, clock: FakeClock, service: Services
-) -> Iterator[TestClient[Any]]:
+def client(settings: Settings, clock: FakeClock, service: Services) -> Iterator[TestClient[Any]]:
     """The whole application over HTTP, in process."""
     app = create_app(settings, clock=clock, keyring=service.uow.keyring)
     with TestClient(app) as test_client:

@@ -24,6 +24,8 @@ FEATURES = (
     "opendata",
     "feeds",
     "wellknown",
+    "status_lists",
+    "discovery",
 )
 HTTP_SIDE = ("api.py", "pages.py", "badges.py", "verification.py")
 FORBIDDEN_IN_PURE = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, MediaType, Request, Response, delete, get, post
 from litestar.openapi import ResponseSpec
 from litestar.params import Parameter
 
@@ -87,7 +87,8 @@ class CertificateController(Controller):
     )
     def get_proof(self, transparency: TransparencyService, code: str) -> Response[bytes]:
         """The C2SP tlog-proof bundle of the entry carrying the current credential, for offline checks."""
-        return Response(transparency.certificate_proof(code), media_type="text/plain; charset=utf-8")
+        # Litestar adds the charset to text/*: naming it here too would send it twice.
+        return Response(transparency.certificate_proof(code), media_type=MediaType.TEXT)
 
     @post(
         "/{code:str}/suspend",

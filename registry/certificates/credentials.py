@@ -8,15 +8,14 @@ the registry, not from the credential.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from registry.certification.schemas import FindingPublic
 from registry.db.tables import Accreditation, Body, Certificate, Organisation, Scheme, SchemeVersion
+from registry.discovery.context import VC_CONTEXT, context_url
 from registry.signing import format_time
-
-VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 
 
 def credential_payload(
@@ -35,8 +34,12 @@ def credential_payload(
     scope: str,
     findings: Sequence[FindingPublic],
     issued_at: datetime,
+    status: Sequence[Mapping[str, Any]] = (),
+    credential_id: str | None = None,
 ) -> dict[str, Any]:
-    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    """The credential's claims. ``status`` is its ``credentialStatus`` entries;
+    ``credential_id`` is given by a reissue, which keeps the credential's ``id``."""
+    credential_id = credential_id or f"urn:uuid:{uuid.uuid4()}"
     subject: dict[str, Any] = {
         "id": f"{issuer}/c/{certificate.code}",
         "type": "TrustLabelCertification",
@@ -75,13 +78,14 @@ def credential_payload(
         "assessment": {"type": assessment_type, "auditEnd": audit_end},
     }
     return {
-        "@context": [VC_CONTEXT],
+        "@context": [VC_CONTEXT, context_url(issuer)],
         "type": ["VerifiableCredential", "TrustLabelCertificate"],
         "id": credential_id,
         "issuer": issuer,
         "validFrom": format_time(certificate.valid_from),
         "validUntil": format_time(certificate.valid_until),
         "credentialSubject": subject,
+        **({"credentialStatus": [dict(entry) for entry in status]} if status else {}),
         "iss": issuer,
         "jti": credential_id,
         "iat": int(issued_at.timestamp()),

@@ -6,14 +6,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlmodel import Session
+
 from registry.certificates import queries, store
 from registry.certificates.queries import CertificateSnapshot
 from registry.certificates.schemas import CertificatePublic, CoveredDomain
+from registry.discovery.issuer import ensure_issuer_url, issuer_url
 from registry.domain.status import Transition
 from registry.edge.caches import Caches, FreshCache
 from registry.edge.schemas import Page
 from registry.errors import NotFoundError
 from registry.identity.auth import Actor
+from registry.status_lists import service as status_lists
 from registry.transparency.unit_of_work import UnitOfWork
 
 
@@ -22,6 +26,13 @@ class CertificateService:
         self.uow = uow
         self.caches = caches
         self._certificates: FreshCache[str, CertificateSnapshot | NotFoundError] = caches.fresh()
+        self._status_lists: FreshCache[tuple[int, str], str] = caches.fresh()
+
+    def _issuer(self, session: Session) -> store.Issuer:
+        settings = self.uow.settings
+        return store.signing_issuer(
+            session, self.uow.keyring.signer(session), settings.public_url, settings.issuer_url
+        )
 
     def change_status(
         self, actor: Actor, code: str, transition: Transition, reason: str
@@ -29,7 +40,55 @@ class CertificateService:
         with self.uow.write(actor, "change_status") as session:
             now = self.uow.clock()
             certificate = store.change_status(session, actor, code, transition, reason, now)
+            # The list changes in the same transaction: the next request reads the new bit.
+            status_lists.apply_transition(
+                session, self._issuer(session).lists, certificate, transition, now
+            )
             return queries.certificate_public(session, certificate, now)
+
+    def reissue_without_status(self, batch: int = 200) -> list[str]:
+        """Reissue, once, every credential signed before the status lists (a certificate
+        with no status entry), withdrawn and suspended ones with their bit set; a batch
+        per transaction. Returns the codes reissued; a second run finds none."""
+        done: list[str] = []
+        while True:
+            with self.uow.write() as session:
+                issuer = self._issuer(session)
+                due = status_lists.certificates_without_entry(session, batch)
+                for certificate in due:
+                    store.reissue(
+                        session,
+                        issuer,
+                        certificate,
+                        self.uow.clock(),
+                        "credential status lists added",
+                    )
+                done.extend(c.code for c in due)
+            if len(due) < batch:
+                return done
+
+    def status_list(self, number: int, purpose: str) -> str:
+        """The signed status list as stored (compact JWS), from memory until the next change."""
+
+        def read() -> str:
+            with self.uow.db.read() as session:
+                return status_lists.read_list(session, number, purpose)
+
+        return self._status_lists.fetch((number, purpose), read)
+
+    def issuer_url(self) -> str:
+        """The issuer URL fixed at init."""
+
+        def read() -> str:
+            with self.uow.db.read() as session:
+                found = issuer_url(session)
+            if found is None:
+                settings = self.uow.settings
+                with self.uow.db.write() as session:
+                    found = ensure_issuer_url(session, settings.public_url, settings.issuer_url)
+            return found
+
+        return self.caches.remember(("issuer_url",), read)
 
     def expire_due(self) -> list[str]:
         with self.uow.write() as session:

@@ -10,8 +10,10 @@ certificate row and its events; the rules they apply are in ``domain/``.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -32,6 +34,7 @@ from registry.db.tables import (
     SchemeVersion,
     pk,
 )
+from registry.discovery.issuer import ensure_issuer_url
 from registry.domain.codes import new_code, normalise_code
 from registry.domain.hosts import normalise_domain
 from registry.domain.status import (
@@ -45,7 +48,8 @@ from registry.domain.validity import valid_until_after
 from registry.domain.vocabulary import Role
 from registry.errors import ConflictError, NotFoundError, PermissionDeniedError, RuleViolationError
 from registry.identity.auth import Actor
-from registry.signing import Signer, sign_credential
+from registry.signing import Signer, sign_credential, stored_claim
+from registry.status_lists import service as status_lists
 from registry.transparency import events
 
 EVENT_OF_TRANSITION = {
@@ -59,10 +63,24 @@ EVENT_OF_TRANSITION = {
 
 @dataclass(frozen=True)
 class Issuer:
-    """What issuing needs besides the session: who signs, and as which registry."""
+    """What issuing needs besides the session: who signs, and as which registry
+    (``public_url`` is the issuer URL fixed at init, not the address served on)."""
 
     signer: Signer
     public_url: str
+
+    @property
+    def lists(self) -> status_lists.ListSigner:
+        """The status lists are signed by the same key, as the same issuer."""
+        return status_lists.ListSigner(self.signer, self.public_url)
+
+
+def signing_issuer(
+    session: Session, signer: Signer, public_url: str, configured: str | None
+) -> Issuer:
+    """Who signs, as the issuer URL fixed at init (never the address served on):
+    ``public_url`` and ``configured`` (``REGISTRY_ISSUER_URL``) matter only the first time."""
+    return Issuer(signer=signer, public_url=ensure_issuer_url(session, public_url, configured))
 
 
 @dataclass(frozen=True)
@@ -173,10 +191,17 @@ def credential_event(
 
 
 def sign_certificate(
-    issuer: Issuer, certificate: Certificate, subject: CredentialSubject, now: datetime
+    issuer: Issuer,
+    certificate: Certificate,
+    subject: CredentialSubject,
+    now: datetime,
+    *,
+    status: Sequence[Mapping[str, Any]] = (),
+    credential_id: str | None = None,
 ) -> None:
     """Sign exactly what was checked and stored into ``certificate``: the stored JWS is
-    what is served."""
+    what is served. ``status`` is the credential's ``credentialStatus`` entries; a
+    reissue passes the ``credential_id`` it keeps."""
     payload = credential_payload(
         issuer=issuer.public_url,
         certificate=certificate,
@@ -192,6 +217,8 @@ def sign_certificate(
         scope=subject.scope,
         findings=subject.findings,
         issued_at=now,
+        status=status,
+        credential_id=credential_id,
     )
     certificate.credential = sign_credential(issuer.signer, payload)
     certificate.credential_kid = issuer.signer.kid
@@ -216,6 +243,7 @@ def renew(
     certificate.valid_from = now
     certificate.valid_until = valid_until_after(now, scheme.max_validity_months)
     certificate.issued_at = now
+    status_lists.apply_transition(session, issuer.lists, certificate, Transition.RENEW, now)
     _sign_and_record(
         session,
         issuer,
@@ -225,6 +253,49 @@ def renew(
         now,
         "certificate.renewed",
         "recertification audit passed",
+    )
+    return certificate
+
+
+REISSUED = "credential.reissued"
+
+
+def basis_assessment(session: Session, certificate: Certificate) -> Assessment:
+    """The initial or recertification assessment the current credential rests on."""
+    found = session.exec(
+        select(Assessment)
+        .where(
+            Assessment.certificate_id == certificate.id,
+            col(Assessment.type).in_(("initial", "recertification")),
+            Assessment.status == "certified",
+        )
+        .order_by(col(Assessment.id).desc())
+    ).first()
+    assert found is not None, f"certificate {certificate.code} has no certified assessment"
+    return found
+
+
+def reissue(
+    session: Session, issuer: Issuer, certificate: Certificate, now: datetime, reason: str
+) -> Certificate:
+    """Sign the certificate's credential again and log it as ``credential.reissued``.
+
+    The one definition of a reissue: the code, the credential's ``id``, ``validFrom``,
+    ``validUntil``, subject and status indices stay; the new credential (with its
+    ``credentialStatus``, under the active key) is what ``/credential`` and ``/proof``
+    serve from then on, carried in full by its log entry.
+    """
+    credential_id = stored_claim(certificate.credential, "id")
+    _sign(session, issuer, certificate, basis_assessment(session, certificate), now, credential_id)
+    events.record(
+        session,
+        events.RegistryEvent(
+            type=REISSUED,
+            at=now,
+            reason=reason,
+            data={"code": certificate.code, "credential": certificate.credential},
+        ),
+        certificate=certificate,
     )
     return certificate
 
@@ -331,8 +402,10 @@ def _sign(
     certificate: Certificate,
     assessment: Assessment,
     now: datetime,
+    credential_id: str | None = None,
 ) -> None:
-    """Sign exactly what was checked and stored; the stored JWS is what is served."""
+    """Sign exactly what was checked and stored; the stored JWS is what is served.
+    A reissue passes the ``credential_id`` it keeps."""
     organisation = session.get(Organisation, certificate.organisation_id)
     version = session.get(SchemeVersion, certificate.scheme_version_id)
     body = session.get(Body, certificate.body_id)
@@ -341,6 +414,7 @@ def _sign(
     scheme = session.get(Scheme, version.scheme_id)
     assert scheme is not None
     accreditation = accreditation_on(session, pk(body), pk(scheme), assessment.audit_end)
+    entry = status_lists.ensure_entry(session, issuer.lists, certificate, now)
     subject = CredentialSubject(
         organisation=organisation,
         scheme=scheme,
@@ -356,7 +430,14 @@ def _sign(
         scope=assessment.scope,
         findings=findings_public(session, assessment),
     )
-    sign_certificate(issuer, certificate, subject, now)
+    sign_certificate(
+        issuer,
+        certificate,
+        subject,
+        now,
+        status=status_lists.status_of(issuer.public_url, entry),
+        credential_id=credential_id,
+    )
     session.add(certificate)
     session.flush()
 

@@ -49,7 +49,11 @@ class AssessmentController(Controller):
 
     @post("/{assessment_id:str}/decision", operation_id="DecideAssessment", sync_to_thread=True)
     def decide(
-        self, certification: CertificationService, actor: Actor, assessment_id: str, data: DecisionCreate
+        self,
+        certification: CertificationService,
+        actor: Actor,
+        assessment_id: str,
+        data: DecisionCreate,
     ) -> DecisionPublic:
         """The certification decision, by a body admin who did not audit (four-eyes)."""
         return certification.decide(actor, assessment_id, data)

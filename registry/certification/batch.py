@@ -59,6 +59,7 @@ from registry.errors import InvalidInputError
 from registry.identity import memberships
 from registry.identity.auth import Actor
 from registry.schemes.store import criteria_of
+from registry.status_lists import service as status_lists
 from registry.transparency import journal
 from registry.transparency.events import entry_bytes, history_values
 from registry.webhooks import store as webhooks
@@ -74,6 +75,7 @@ class _Item:
     certificate: Certificate | None = None
     assessment_id: int = 0
     public_id: str = ""
+    status: tuple[int, int] = (0, 0)  # status list number and index
 
 
 def certify_initial(
@@ -181,6 +183,7 @@ def _certificates(
             checked.scheme.max_validity_months,
             now,
         )
+        item.status = status_lists.draw_index(session, issuer.lists, now)
         subject = CredentialSubject(
             organisation=organisations[item.organisation_id],
             scheme=checked.scheme,
@@ -202,12 +205,21 @@ def _certificates(
                 ],
             ),
         )
-        sign_certificate(issuer, certificate, subject, now)
+        sign_certificate(
+            issuer,
+            certificate,
+            subject,
+            now,
+            status=status_lists.credential_status(issuer.public_url, *item.status),
+        )
         item.certificate = certificate
         rows.append(certificate.model_dump(exclude={"id"}))
     for item, id_ in zip(batch, _insert(session, Certificate, rows), strict=True):
         assert item.certificate is not None
         item.certificate.id = id_
+    status_lists.add_entries(
+        session, ((pk(item.certificate), *item.status) for item in batch if item.certificate)
+    )
 
 
 def _assessments(session: Session, auditor: Actor, batch: list[_Item], now: datetime) -> None:

@@ -27,8 +27,9 @@ class CertificationService:
         self.uow = uow
 
     def _issuer(self, session: Session) -> certificates.Issuer:
-        return certificates.Issuer(
-            signer=self.uow.keyring.signer(session), public_url=self.uow.settings.public_url
+        settings = self.uow.settings
+        return certificates.signing_issuer(
+            session, self.uow.keyring.signer(session), settings.public_url, settings.issuer_url
         )
 
     def submit_assessment(self, actor: Actor, data: AssessmentCreate) -> AssessmentPublic:

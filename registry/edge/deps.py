@@ -58,9 +58,7 @@ def provide_actor(request: Request[object, object, State]) -> Actor:
 def dependencies() -> dict[str, Provide]:
     """What the app injects: ``registry`` (all services, for the pages), one service per
     feature under its name, and ``actor``."""
-    provided = {
-        feature: Provide(_provider(feature), sync_to_thread=False) for feature in FEATURES
-    }
+    provided = {feature: Provide(_provider(feature), sync_to_thread=False) for feature in FEATURES}
     provided["registry"] = Provide(provide_registry, sync_to_thread=False)
     provided["actor"] = Provide(provide_actor, sync_to_thread=True)
     return provided

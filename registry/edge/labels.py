@@ -63,6 +63,7 @@ ASSESSMENT_TYPE: Final = {
 EVENT: Final = {
     "issued": N_("Certificate issued"),
     "renewed": N_("Certificate renewed"),
+    "credential.reissued": N_("Credential signed again"),
     "surveilled": N_("Surveillance audit passed"),
     "suspended": N_("Certificate suspended"),
     "reinstated": N_("Certificate reinstated"),

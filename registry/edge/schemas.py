@@ -44,8 +44,6 @@ class Output(msgspec.Struct, kw_only=True):
                 setattr(self, name, value.replace(microsecond=0))
 
 
-
-
 class Page(Output, Generic[T], kw_only=True):
     """One page of a list; ``next`` is the cursor of the following page, or null."""
 

@@ -7,7 +7,12 @@ signer and times as arguments. Private keys stay behind :class:`Signer`; no mess
 
 from __future__ import annotations
 
-from registry.signing.credentials import VerifiedCredential, sign_credential, verify_credential
+from registry.signing.credentials import (
+    VerifiedCredential,
+    sign_credential,
+    stored_claim,
+    verify_credential,
+)
 from registry.signing.errors import (
     BadSignatureError,
     CompromisedKeyError,
@@ -56,5 +61,6 @@ __all__ = [
     "public_key_from_x",
     "public_x",
     "sign_credential",
+    "stored_claim",
     "verify_credential",
 ]

@@ -83,6 +83,17 @@ def sign_credential(signer: Signer, payload: Mapping[str, Any]) -> str:
     return f"{signing_input}.{b64url_encode(signature)}"
 
 
+def stored_claim(token: str, name: str) -> str | None:
+    """A string claim (``id``, ``iss``) of a credential the registry signed and stored
+    itself, read without checking the signature again; None when absent or unreadable."""
+    try:
+        payload = json.loads(b64url_decode(token.split(".")[1]))
+    except (ValueError, IndexError):
+        return None
+    found = payload.get(name) if isinstance(payload, dict) else None
+    return found if isinstance(found, str) and found else None
+
+
 def verify_credential(
     token: str, keys: Sequence[KeyRecord], *, logged_at: datetime | None = None
 ) -> VerifiedCredential:

@@ -1,9 +1,18 @@
 """The transparency log over HTTP: C2SP files under /log/ (with the recommended witness
 policy at /log/policy), JSON proofs under /api/v1/log/, and the hooks that run the
-witness submitter beside the server."""
+witness submitter beside the server.
+
+C2SP tlog-tiles: a client is configured with a URL prefix and fetches
+``<prefix>/checkpoint`` and ``<prefix>/tile/...``. The registry's origin is
+``<host>/log/<id>``, so ``https://<host>/log/<id>/`` is the prefix; ``/log/...`` stays an
+alias of the current log. A reset makes a new id, so an old prefix is never reused: it
+answers 404 once its log is gone. Entry bundles are sent gzip-encoded to clients that
+accept it (they compress well: JSON entries); full tiles are immutable for a year.
+"""
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
@@ -21,7 +30,41 @@ from registry.transparency.witnessing import WitnessSubmitter
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=5"
-TEXT = "text/plain; charset=utf-8"
+OCTETS = "application/octet-stream"  # tiles and entry bundles are binary (C2SP tlog-tiles)
+TEXT = MediaType.TEXT  # Litestar adds "; charset=utf-8" to text/*: once, as RFC 9110 wants
+
+
+async def _require_current(request: Request[Any, Any, Any], log_id: str) -> None:
+    """Raise NotFoundError unless ``/log/<log_id>`` is the current log's origin path."""
+    transparency = registry_of(request).transparency
+    origin = await anyio.to_thread.run_sync(transparency.log_origin)
+    path = "/" + origin.split("/", 1)[1] if "/" in origin else ""
+    if path != f"/log/{log_id}":
+        raise NotFoundError(f"no log at /log/{log_id}; this registry's log is {origin}")
+
+
+def _accepts_gzip(request: Request[Any, Any, Any]) -> bool:
+    for part in request.headers.get("accept-encoding", "").lower().split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip() in ("gzip", "*") and params.replace(" ", "") not in ("q=0", "q=0.0"):
+            return True
+    return False
+
+
+async def _tile_answer(request: Request[Any, Any, Any], path: str) -> Response[bytes]:
+    data, full = await registry_of(request).transparency.log_tile_soon(path)
+    headers = {"cache-control": IMMUTABLE if full else SHORT}
+    if path.startswith("tile/entries/"):
+        headers["vary"] = "Accept-Encoding"
+        if _accepts_gzip(request):
+            data = gzip.compress(data, compresslevel=6, mtime=0)
+            headers["content-encoding"] = "gzip"
+    return Response(data, media_type=OCTETS, headers=headers)
+
+
+async def _checkpoint(request: Request[Any, Any, Any]) -> Response[str]:
+    note = await registry_of(request).transparency.log_checkpoint_soon()
+    return Response(note, media_type=TEXT, headers={"cache-control": "no-cache"})
 
 
 class LogFilesController(Controller):
@@ -33,8 +76,7 @@ class LogFilesController(Controller):
     @get("/checkpoint", operation_id="GetCheckpoint", media_type=TEXT)
     async def checkpoint(self, request: Request[Any, Any, Any]) -> Response[str]:
         """The latest signed checkpoint (C2SP tlog-checkpoint in a signed note)."""
-        note = await registry_of(request).transparency.log_checkpoint_soon()
-        return Response(note, media_type=TEXT, headers={"cache-control": "no-cache"})
+        return await _checkpoint(request)
 
     @get("/vkey", operation_id="GetLogVerifierKey", media_type=TEXT, sync_to_thread=True)
     def vkey(self, transparency: TransparencyService) -> Response[str]:
@@ -43,15 +85,26 @@ class LogFilesController(Controller):
             transparency.log_vkey() + "\n", media_type=TEXT, headers={"cache-control": SHORT}
         )
 
-    @get("/tile/{tile_path:path}", operation_id="GetTile", media_type=MediaType.TEXT)
+    @get("/tile/{tile_path:path}", operation_id="GetTile", media_type=OCTETS)
     async def tile(self, request: Request[Any, Any, Any], tile_path: str) -> Response[bytes]:
         """A hash tile or entry bundle (C2SP tlog-tiles); full tiles never change."""
-        data, full = await registry_of(request).transparency.log_tile_soon("tile" + tile_path)
-        return Response(
-            data,
-            media_type="application/octet-stream",
-            headers={"cache-control": IMMUTABLE if full else SHORT},
-        )
+        return await _tile_answer(request, "tile" + tile_path)
+
+    @get("/{log_id:str}/checkpoint", operation_id="GetOriginCheckpoint", media_type=TEXT)
+    async def origin_checkpoint(
+        self, request: Request[Any, Any, Any], log_id: str
+    ) -> Response[str]:
+        """The checkpoint under the log's own URL prefix, which equals its origin."""
+        await _require_current(request, log_id)
+        return await _checkpoint(request)
+
+    @get("/{log_id:str}/tile/{tile_path:path}", operation_id="GetOriginTile", media_type=OCTETS)
+    async def origin_tile(
+        self, request: Request[Any, Any, Any], log_id: str, tile_path: str
+    ) -> Response[bytes]:
+        """A tile or entry bundle under the log's own URL prefix (C2SP tlog-tiles)."""
+        await _require_current(request, log_id)
+        return await _tile_answer(request, "tile" + tile_path)
 
 
 class LogApiController(Controller):

@@ -147,7 +147,7 @@ def certificate_proof(session: Session, code: str) -> bytes:
         select(CertificateEvent)
         .where(
             CertificateEvent.certificate_id == certificate.id,
-            col(CertificateEvent.type).in_(("issued", "renewed")),
+            col(CertificateEvent.type).in_(("issued", "renewed", "credential.reissued")),
         )
         .order_by(col(CertificateEvent.id).desc())
     ).first()

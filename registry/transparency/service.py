@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from registry.discovery.issuer import ensure_issuer_url
 from registry.edge.caches import Caches, FreshCache
 from registry.edge.schemas import Page
 from registry.tlog.policy import Policy
@@ -65,6 +66,15 @@ class TransparencyService:
 
         return self.caches.remember(("log_vkey",), read)
 
+    def log_origin(self) -> str:
+        """The log's origin, fixed at init."""
+
+        def read() -> str:
+            with self.uow.db.read() as session:
+                return journal.origin(session)
+
+        return self.caches.remember(("log_origin",), read)
+
     def log_entries(self, start: int, end: int) -> Page[LogEntryPublic]:
         with self.uow.db.read() as session:
             return queries.entries(session, start, end)
@@ -105,11 +115,13 @@ class TransparencyService:
         return self.caches.remember(("jwks",), read)
 
     def ensure_keys(self) -> str:
-        """Fix the log's origin and make the log and credential keys when missing."""
+        """Fix the log's origin and the issuer URL, and make the log and credential keys
+        when missing."""
         uow = self.uow
         with uow.db.write() as session:
             journal.serialise(session)  # two servers starting at once make one set of keys
             journal.ensure_origin(session, uow.settings.public_host, uow.settings.log_origin)
+            ensure_issuer_url(session, uow.settings.public_url, uow.settings.issuer_url)
             uow.keyring.ensure(session, uow.clock(), keys.LOG)
             kid = uow.keyring.ensure(session, uow.clock()).kid
         self.sign_checkpoint()

@@ -183,9 +183,7 @@ class WitnessSubmitter:
         kept = 0
         with self.uow.db.write() as session:
             for verifier, (timestamp, line) in found.items():
-                kept += cosigning.store(
-                    session, size, verifier, line, timestamp, self.uow.clock()
-                )
+                kept += cosigning.store(session, size, verifier, line, timestamp, self.uow.clock())
             change_feed.announce(session)
         self.uow.changes.bump()
         return kept

@@ -259,9 +259,7 @@ def test_the_server_sweeps_expiries_by_itself(settings, clock, service, staff_to
         assert history[-1]["type"] == "expired"
 
 
-def test_one_instant_has_one_rendering_in_the_api_and_the_credential(
-    world: World, clock
-) -> None:  # type: ignore[no-untyped-def]
+def test_one_instant_has_one_rendering_in_the_api_and_the_credential(world: World, clock) -> None:  # type: ignore[no-untyped-def]
     import base64
     import json
     import re

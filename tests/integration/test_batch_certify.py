@@ -55,6 +55,9 @@ def _payload(jws: str) -> dict[str, Any]:
     payload: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
     for random_part in ("id", "jti"):
         payload.pop(random_part)
+    for entry in payload["credentialStatus"]:  # a random index, the same for both lists
+        index = entry.pop("statusListIndex")
+        assert entry.pop("id") == f"{entry['statusListCredential']}#{index}"
     return payload
 
 

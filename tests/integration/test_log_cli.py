@@ -90,7 +90,9 @@ def test_log_verify_and_offline_inclusion(
     assert main(["log", "verify", "--batch", "5"]) == 0  # the same, streamed in small batches
 
     service = open_registry(settings)
-    first, second = (c.code for c in service.certificates.certificates(status="valid", limit=2).items)
+    first, second = (
+        c.code for c in service.certificates.certificates(status="valid", limit=2).items
+    )
     credential = tmp_path / "credential.jwt"
     credential.write_text(service.certificates.credential(first))
     bundle = tmp_path / "proof.txt"
@@ -107,7 +109,17 @@ def test_log_verify_and_offline_inclusion(
     assert "log inclusion proven: entry" in out and "byte for byte" in out
     assert "signature valid" in out
     assert (
-        main(["verify", str(credential), "--proof", str(bundle), "--vkey", service.transparency.log_vkey()]) == 0
+        main(
+            [
+                "verify",
+                str(credential),
+                "--proof",
+                str(bundle),
+                "--vkey",
+                service.transparency.log_vkey(),
+            ]
+        )
+        == 0
     )
     capsys.readouterr()
 

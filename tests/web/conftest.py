@@ -48,9 +48,7 @@ def service(settings: Settings, clock: FakeClock) -> Services:
 
 
 @pytest.fixture
-def client(
-    settings: Settings, clock: FakeClock, service: Services
-) -> Iterator[TestClient[Any]]:
+def client(settings: Settings, clock: FakeClock, service: Services) -> Iterator[TestClient[Any]]:
     with TestClient(app_with_pages(settings, clock, service)) as test_client:
         yield test_client
 

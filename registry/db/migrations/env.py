@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import registry.db.status_tables
 import registry.db.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from registry.db.database import make_engine
 

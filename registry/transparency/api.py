@@ -152,9 +152,9 @@ class LogPolicyController(Controller):
         policy = transparency.witness_policy
         if policy is None:
             raise NotFoundError("this registry names no witnesses, so it recommends no policy")
-        text = cosigning.recommended_policy(
-            policy, transparency.log_vkey(), transparency.uow.settings.public_url + "/log"
-        )
+        origin = transparency.log_origin()  # host/log/<id>: its path is the tiles' prefix
+        prefix = transparency.uow.settings.public_url + "/" + origin.split("/", 1)[1]
+        text = cosigning.recommended_policy(policy, transparency.log_vkey(), prefix)
         return Response(text, media_type=TEXT, headers={"cache-control": "public, max-age=300"})
 
 

@@ -99,6 +99,8 @@ def test_two_witnesses_cosign_and_one_down_stops_nothing(
             assert published.status_code == 200
             policy = parse_policy(published.text)
             assert [log.verifier.vkey() for log in policy.logs] == [log_vkey]
+            origin = note.split("\n", 1)[0]  # host/log/<id>: a tiles client's URL prefix
+            assert [log.url for log in policy.logs] == ["https://" + origin]
             witnessed = policy.verify(note.encode())
             assert set(witnessed.cosigned) == {"W0", "W1"}
             assert 'data-cosigned="2" data-witnesses="2"' in client.get("/log").text

@@ -6,7 +6,8 @@
 // the C2SP tlog-proof bundle's checkpoint is a signed note under the log's verifier key,
 // the RFC 9162 inclusion proof leads from the entry to the checkpoint's root, the entry
 // carries this credential byte for byte, and the checkpoint is consistent with the log's
-// latest one. A compromised key is refused unless the log shows the credential was
+// latest one; when the registry names witnesses, that checkpoint carries the cosignatures
+// its published policy (/log/policy) needs for its quorum. A compromised key is refused unless the log shows the credential was
 // recorded before the compromise. Nothing here takes the server's word for a result.
 "use strict";
 
@@ -361,7 +362,14 @@
     const entryData = (entry && entry.data) || {};
     if (entryData.code !== data.code) fail("the log entry is about another certificate");
     if (entryData.credential !== token) fail("the log entry carries another credential");
-    return { verifier, checkpoint, index: bundle.index, loggedAt: Date.parse(entry.time) };
+    return {
+      verifier,
+      vkey: vkeyText.trim(),
+      note: bundle.checkpoint,
+      checkpoint,
+      index: bundle.index,
+      loggedAt: Date.parse(entry.time),
+    };
   }
 
   async function checkLatest(log, data) {
@@ -374,6 +382,104 @@
     }
     await verifyConsistency(log.checkpoint.size, latest.size, log.checkpoint.root, latest.root, hashes);
     return latest;
+  }
+
+  // --- witnesses: C2SP tlog-policy and tlog-cosignature --------------------------------
+
+  function parsePolicy(text) {
+    const policy = { logs: [], witnesses: new Map(), groups: new Map(), quorum: null };
+    const defined = (name) => policy.witnesses.has(name) || policy.groups.has(name);
+    for (const line of text.split("\n")) {
+      const words = line.replace(/\t/g, " ").split(" ").filter(Boolean);
+      if (!words.length || words[0].startsWith("#")) continue;
+      const [kind, ...args] = words;
+      if (kind === "log" && args.length >= 1 && args.length <= 2) {
+        policy.logs.push(args[0]);
+      } else if (kind === "witness" && args.length >= 2 && args.length <= 3 && !defined(args[0])) {
+        policy.witnesses.set(args[0], args[1]);
+      } else if (kind === "group" && args.length >= 3 && !defined(args[0])) {
+        const members = args.slice(2);
+        if (!members.every(defined) || new Set(members).size !== members.length) {
+          fail("a group of the witness policy names an undefined or repeated member");
+        }
+        const rule = args[1];
+        const threshold = rule === "all" ? members.length : rule === "any" ? 1 : /^[1-9][0-9]*$/.test(rule) ? Number(rule) : 0;
+        if (threshold < 1 || threshold > members.length) fail("a group threshold of the witness policy is invalid");
+        policy.groups.set(args[0], { threshold, members });
+      } else if (kind === "quorum" && args.length === 1 && policy.quorum === null) {
+        if (args[0] !== "none" && !defined(args[0])) fail("the witness policy's quorum names nothing defined");
+        policy.quorum = args[0];
+      } else {
+        fail("the witness policy is malformed: " + line.slice(0, 80));
+      }
+    }
+    if (policy.quorum === null) fail("the witness policy has no quorum line");
+    return policy;
+  }
+
+  function satisfied(policy, cosigners) {
+    if (policy.quorum === "none") return true;
+    const holds = (name) => {
+      const group = policy.groups.get(name);
+      if (!group) return cosigners.has(name);
+      return group.members.filter(holds).length >= group.threshold;
+    };
+    return holds(policy.quorum);
+  }
+
+  // c2sp.org/tlog-cosignature: Ed25519 (type 0x04) cosigner keys. An ML-DSA-44 key (0x06)
+  // cannot be checked with WebCrypto, so its witness counts as not cosigned here.
+  // The policy's witness name is a label; the key's own name is what cosignature lines carry.
+  async function cosignerVerifier(label, vkey) {
+    const first = vkey.indexOf("+");
+    const second = vkey.indexOf("+", first + 1);
+    const parts = [vkey.slice(0, first), vkey.slice(first + 1, second), vkey.slice(second + 1)];
+    if (first < 1 || second < 0 || !/^[0-9a-f]{8}$/i.test(parts[1])) {
+      fail("the witness policy's key of " + label + " is malformed");
+    }
+    const raw = b64Decode(parts[2], "witness key");
+    if (raw[0] !== 4 || raw.length !== 33) return null;
+    const name = parts[0];
+    const digest = await sha256(concat(encoder.encode(name + "\n"), new Uint8Array([4]), raw.slice(1)));
+    const id = hex(parts[1].toLowerCase());
+    if (!equalBytes(digest.slice(0, 4), id)) fail("the key id of witness " + label + " does not match its key");
+    const key = await crypto.subtle.importKey("raw", raw.slice(1), { name: "Ed25519" }, false, ["verify"]);
+    return { label, name, id, key };
+  }
+
+  // The labels of the witnesses whose cosignature on the note verifies.
+  async function cosignersOf(note, verifiers) {
+    const split = note.lastIndexOf("\n\n");
+    const text = note.slice(0, split + 1);
+    const found = new Set();
+    for (const line of note.slice(split + 2, -1).split("\n")) {
+      const [name, encoded] = line.slice(2).split(" ");
+      const verifier = verifiers.find((v) => v.name === name && !found.has(v.label));
+      if (!verifier) continue;
+      const blob = b64Decode(encoded || "", "cosignature");
+      if (blob.length !== 4 + 8 + 64 || !equalBytes(blob.slice(0, 4), verifier.id)) continue;
+      const time = new DataView(blob.buffer, blob.byteOffset + 4, 8).getBigUint64(0);
+      const message = encoder.encode("cosignature/v1\ntime " + time.toString() + "\n" + text);
+      if (!(await verifyEd25519(verifier.key, blob.slice(12), message))) {
+        fail("the cosignature of witness " + verifier.label + " does not verify");
+      }
+      found.add(verifier.label);
+    }
+    return found;
+  }
+
+  async function checkWitnesses(log, data) {
+    const policy = parsePolicy(await fetchText(data.policyUrl, true));
+    if (!policy.logs.includes(log.vkey)) fail("the published witness policy names another log");
+    const verifiers = [];
+    for (const [label, vkey] of policy.witnesses) {
+      const verifier = await cosignerVerifier(label, vkey);
+      if (verifier) verifiers.push(verifier);
+    }
+    const cosigners = await cosignersOf(log.note, verifiers);
+    const counts = { k: cosigners.size, n: policy.witnesses.size };
+    if (!satisfied(policy, cosigners)) fail(fill(M.no_quorum, counts));
+    return counts;
   }
 
   // --- the run -----------------------------------------------------------------------
@@ -427,6 +533,13 @@
         () => checkLatest(log.value, data),
       );
       failed = failed || latest.ok === false;
+      if (data.policyUrl) {
+        const witnessed = await step(
+          (value) => (value ? fill(M.step_witnesses, value) : M.step_witnesses_short),
+          () => checkWitnesses(log.value, data),
+        );
+        failed = failed || witnessed.ok === false;
+      }
     }
 
     let jws = null;

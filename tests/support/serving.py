@@ -40,8 +40,11 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None
 
 
 @contextmanager
-def serving(settings: Settings, folder: Path, count: int = 2) -> Iterator[list[str]]:
-    """``count`` server processes on the registry's one database, initialised beforehand."""
+def serving(
+    settings: Settings, folder: Path, count: int = 2, port: int | None = None
+) -> Iterator[list[str]]:
+    """``count`` server processes on the registry's one database, initialised beforehand;
+    the first on ``port`` when given (the port of the registry's public URL)."""
     initialise(settings)
     env = {
         **os.environ,
@@ -52,21 +55,23 @@ def serving(settings: Settings, folder: Path, count: int = 2) -> Iterator[list[s
         "REGISTRY_KEY_KDF_ROUNDS": str(settings.key_kdf_rounds),
         "REGISTRY_SWEEP_INTERVAL": "0",
     }
+    if settings.witnesses_file is not None:
+        env["REGISTRY_WITNESSES"] = str(settings.witnesses_file)
     processes: list[tuple[subprocess.Popen[bytes], Path]] = []
     urls: list[str] = []
     try:
         for n in range(count):
-            port = _free_port()
+            chosen = port if n == 0 and port is not None else _free_port()
             log = folder / f"server{n}.log"
             with log.open("wb") as out:
                 process = subprocess.Popen(
-                    [*SERVE, "--port", str(port)],
+                    [*SERVE, "--port", str(chosen)],
                     env=env,
                     stdout=out,
                     stderr=subprocess.STDOUT,
                 )
             processes.append((process, log))
-            urls.append(f"http://127.0.0.1:{port}")
+            urls.append(f"http://127.0.0.1:{chosen}")
         for url, (process, log) in zip(urls, processes, strict=True):
             _wait_healthy(url, process, log)
         yield urls

@@ -129,6 +129,28 @@ def test_an_uncovered_domain_is_a_clear_no(site: Site) -> None:
     assert "fietsen.example.evil.example" in page.text
 
 
+def test_a_withdrawn_certificate_is_said_to_have_covered_a_domain_not_to_cover_it(
+    site: Site,
+) -> None:
+    def said(params: dict[str, str]) -> str:
+        html = site.client.get("/", params=params).text
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+    page = site.client.get("/", params={"q": "slagerij.example", "lang": "en"})
+    assert codes_in(page.text) == [site.codes["withdrawn"]]
+    english = said({"q": "slagerij.example", "lang": "en"})
+    assert "covers slagerij.example:" not in english
+    assert "No current certificate covers slagerij.example." in english
+    assert "1 certificate covered slagerij.example and no longer does" in english
+    dutch = said({"q": "slagerij.example"})
+    assert "dekt slagerij.example:" not in dutch
+    assert "1 certificaat dekte slagerij.example en doet dat niet meer" in dutch
+    # A suspended certificate still covers its domain, and its status says the rest.
+    suspended = said({"q": "bakkerij.example", "lang": "en"})
+    assert "1 certificate covers bakkerij.example:" in suspended
+    assert "no longer" not in suspended
+
+
 def test_an_unusable_address_is_explained(site: Site) -> None:
     page = site.client.get("/", params={"q": "ftp://fietsen.example/", "lang": "en"})
     assert page.status_code == 200

@@ -12,6 +12,7 @@ from registry.bootstrap import Services
 from registry.certificates import badges, verification
 from registry.certificates.queries import CertificateSnapshot
 from registry.domain.codes import InvalidCodeError, normalise_code
+from registry.domain.status import ENDED
 from registry.edge import http, qr, templating, views
 from registry.edge.answers import Answer
 from registry.edge.app_state import registry_of
@@ -94,13 +95,17 @@ def _render_certificate(
             "check": check,
             "qr": qr.qr_path(url),
             "page_url": url,
-            "snippets": badges.embed_snippets(
+            # A withdrawn or expired certificate is nothing to show on a site: no snippets.
+            "snippets": []
+            if found.status in ENDED
+            else badges.embed_snippets(
                 registry.uow.settings.public_url,
                 found.code,
                 local_name(found.scheme, "name", page.lang),
                 found.holder.legal_name,
                 page.lang,
             ),
+            "rendered_at": registry.uow.clock(),
             "snippet_texts": badges.snippet_texts_in(page.lang),
             "report": report_form(registry, page.lang, found.code),
             "witnesses": registry.transparency.witness_status(),

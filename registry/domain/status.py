@@ -23,6 +23,11 @@ class CertificateStatus(StrEnum):
     EXPIRED = "expired"
 
 
+# Statuses after which a certificate backs nothing any more: no badge snippet is offered
+# and a search says what it covered, not what it covers.
+ENDED: Final = frozenset({CertificateStatus.WITHDRAWN, CertificateStatus.EXPIRED})
+
+
 class Transition(StrEnum):
     """A move between statuses; each is one event in the log."""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.request
@@ -116,3 +117,22 @@ def test_a_report_sent_from_a_certificate_page_reaches_the_staff_queue(
     assert [r["certificate"] for r in reports if r["domain"] == "copycat-quickstart.example"] == [
         code
     ]
+
+
+def test_a_demo_certificate_prints_on_one_page(browser: Any, quick_start: QuickStart) -> None:
+    """The demo's label has the most criteria: printed, it is still one A4 page with the
+    status, what was checked and the QR code (not the snippets or the report form)."""
+    items = _api(quick_start, "/api/v1/certificates?limit=200")["items"]
+    most = max(items, key=lambda item: len(item["findings"]))
+    assert len(most["findings"]) >= 15
+    context = browser.new_context(locale="nl-NL")
+    tab = context.new_page()
+    try:
+        tab.goto(f"{quick_start.url}/c/{most['code']}")
+        tab.emulate_media(media="print")
+        assert tab.locator(".criterion").count() == len(most["findings"])
+        assert tab.is_visible("svg.qr") and tab.is_visible(".status")
+        pdf = tab.pdf(format="A4")
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    finally:
+        context.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -203,13 +204,35 @@ def test_pages_have_no_horizontal_scroll_at_360_px(browser: Any, served: Served)
     context.close()
 
 
-def test_print_is_one_clean_certificate(browser: Any, served: Served) -> None:
-    context = browser.new_context()
+def _pdf_pages(pdf: bytes) -> int:
+    """The page count of a PDF Chromium printed (its page objects)."""
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+@pytest.mark.parametrize("role", ["cafe", "fietsen", "withdrawn"])
+def test_print_is_one_clean_certificate(browser: Any, served: Served, role: str) -> None:
+    context = browser.new_context(locale="nl-NL")
     tab = context.new_page()
-    tab.goto(f"{served.url}/c/{served.codes['cafe']}")
+    tab.goto(f"{served.url}/c/{served.codes[role]}")
     tab.emulate_media(media="print")
     assert not tab.is_visible("#verify") and not tab.is_visible(".site-footer")
+    assert not tab.is_visible(".snippets") and not tab.is_visible(".report")
     assert tab.is_visible(".status") and tab.is_visible("svg.qr")
+    assert tab.is_visible(".criteria")  # what was checked
+    stamp = tab.inner_text(".print-stamp")  # the status is that of the moment of printing
+    assert "Afgedrukt op" in stamp and str(datetime.now(UTC).year) in stamp
+    pdf = tab.pdf(format="A4")
+    assert _pdf_pages(pdf) == 1, _pdf_pages(pdf)
+    context.close()
+
+
+def test_ended_certificates_offer_no_badge_snippets(browser: Any, served: Served) -> None:
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(f"{served.url}/c/{served.codes['withdrawn']}")
+    assert tab.locator("code.snippet").count() == 0
+    tab.goto(f"{served.url}/c/{served.codes['fietsen']}")
+    assert tab.locator("code.snippet").count() == 4
     context.close()
 
 

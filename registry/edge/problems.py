@@ -2,7 +2,9 @@
 family, and the framework's own 404, 405, 413, 415, 429 and validation errors) becomes
 an RFC 9457 ``application/problem+json`` document whose ``detail`` says what is wrong.
 
-Pages speak HTML, not problem documents, but take their status from ``status_of`` too.
+Pages speak HTML, not problem documents, but take their status from ``status_of`` too;
+an address outside ``/api/`` that matches no route answers a browser (one that asks for
+``text/html``) with the not-found page in its language, everyone else with the problem.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
 from sqlalchemy.exc import IntegrityError
 
+from registry.edge import http
+from registry.edge.pages import not_found_page, page_context
 from registry.errors import ErrorKind, RegistryError
 
 log = logging.getLogger("registry")
@@ -95,10 +99,28 @@ def registry_error_handler(
     return response
 
 
+def _wants_page(request: Request[Any, Any, Any]) -> bool:
+    """A person's browser asking for a page: outside the API, and ``text/html`` accepted."""
+    accept = request.headers.get("accept", "").lower()
+    return not request.url.path.startswith("/api/") and "text/html" in accept
+
+
+def not_found_page_response(request: Request[Any, Any, Any]) -> Response[bytes]:
+    """The not-found page in the visitor's language, with the pages' own headers."""
+    page = page_context(request)
+    rendered = not_found_page(page, "page")
+    headers = http.page_headers(rendered.etag, http.NOT_FOUND_MAX_AGE)
+    headers["vary"] = "Accept, Accept-Language"
+    headers["content-language"] = page.lang
+    return Response(rendered.body, status_code=404, media_type=http.HTML, headers=headers)
+
+
 def http_error_handler(
     request: Request[Any, Any, Any], exc: HTTPException
-) -> Response[dict[str, Any]]:
+) -> Response[Any]:
     status = exc.status_code
+    if status == 404 and exc.detail in ("", "Not Found") and _wants_page(request):
+        return not_found_page_response(request)
     detail = exc.detail or TITLES.get(status, "Error")
     extra: dict[str, Any] = {}
     if isinstance(exc, ValidationException):

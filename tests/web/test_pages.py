@@ -294,3 +294,23 @@ def test_a_matching_etag_gives_not_modified(site: Site) -> None:
     assert client.get(f"/c/{code}", headers={"If-None-Match": f'"x", W/{etag}'}).status_code == 304
     english = client.get(f"/c/{code}", params={"lang": "en"}, headers={"If-None-Match": etag})
     assert english.status_code == 200  # another language is another representation
+
+
+def test_an_unknown_address_answers_a_browser_with_a_page_in_its_language(site: Site) -> None:
+    browser = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    dutch = site.client.get("/geen-pagina", headers={**browser, "accept-language": "nl"})
+    assert dutch.status_code == 404
+    assert dutch.headers["content-type"].startswith("text/html")
+    assert "Niet gevonden" in dutch.text and "content-security-policy" in dutch.headers
+    english = site.client.get("/no-such-page", headers={**browser, "accept-language": "en"})
+    assert english.status_code == 404 and "Not found" in english.text
+    assert english.headers["content-language"] == "en"
+    # A client that does not ask for a page, and anything under /api/, gets the problem.
+    for path, headers in [
+        ("/no-such-page", {"accept": "application/json"}),
+        ("/api/v1/nothing-here", browser),
+    ]:
+        answer = site.client.get(path, headers=headers)
+        assert answer.status_code == 404
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert answer.json()["type"].endswith("/problems/not-found")

@@ -37,6 +37,7 @@ from registry.bootstrap import Services
 from registry.certificates.schemas import CertificatePublic
 from registry.domain.badge_binding import embedding_hosts, foreign_host
 from registry.domain.codes import InvalidCodeError, normalise_code
+from registry.domain.hosts import unicode_form
 from registry.edge import http, templating
 from registry.edge.answers import Answer, Representation
 from registry.edge.app_state import registry_of
@@ -184,7 +185,14 @@ def render_badge(facts: BadgeFacts, variant: Variant) -> str:
     else:
         scheme = badge_text(facts.scheme, box.chars)
         holder = badge_text(facts.holder, box.chars)
-        domain = badge_text(facts.domain, box.chars) if facts.domain else texts["no_domain"]
+        # Unicode as people type it, unless its letters may imitate Latin ones: then the
+        # A-label form, which cannot.
+        shown, imitable = unicode_form(facts.domain)
+        domain = (
+            badge_text(facts.domain if imitable else shown, box.chars)
+            if facts.domain
+            else texts["no_domain"]
+        )
     if facts.state == "unknown" and not facts.code:  # a malformed code names no one
         summary = texts["not_a_code"].format(registry=texts["registry"])
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Final, NewType
 from urllib.parse import urlsplit
@@ -166,3 +167,23 @@ def _is_ip_address(host: str) -> bool:
 def _shown(text: str) -> str:
     """The text quoted for an error message, cut so that a long paste stays readable."""
     return repr(text if len(text) <= _SHOWN else text[:_SHOWN] + "...")
+
+
+def unicode_form(domain: str) -> tuple[str, bool]:
+    """How a stored A-label domain is shown to people: its Unicode form, and whether its
+    ASCII form should stand beside it.
+
+    ``xn--caf-zo-dvat.example`` reads as ``café-zoë.example``. A letter outside the Latin
+    script (Cyrillic ``а``, Greek ``ο``) may imitate a Latin one, so such a name is shown
+    with its A-label form beside it; a name that cannot be decoded is shown as stored.
+    """
+    if "xn--" not in domain:
+        return domain, False
+    try:
+        shown = idna.decode(domain)
+    except (idna.IDNAError, UnicodeError):
+        return domain, False
+    foreign = any(
+        char.isalpha() and not unicodedata.name(char, "").startswith("LATIN") for char in shown
+    )
+    return shown, foreign

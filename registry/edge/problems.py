@@ -115,9 +115,7 @@ def not_found_page_response(request: Request[Any, Any, Any]) -> Response[bytes]:
     return Response(rendered.body, status_code=404, media_type=http.HTML, headers=headers)
 
 
-def http_error_handler(
-    request: Request[Any, Any, Any], exc: HTTPException
-) -> Response[Any]:
+def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
     if status == 404 and exc.detail in ("", "Not Found") and _wants_page(request):
         return not_found_page_response(request)

@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 import registry
+from registry.domain.hosts import unicode_form
 from registry.edge import labels
 from registry.edge.i18n import Language, local_name, translations
 from registry.signing import format_time
@@ -86,6 +87,16 @@ def inert(value: object) -> Markup:
     return Markup("<bdi>") + escape(visible_controls(value)) + Markup("</bdi>")
 
 
+def host(value: str) -> Markup:
+    """A stored domain as people read it: Unicode, with the A-label form beside it when
+    the Unicode form holds letters that may imitate Latin ones."""
+    shown, beside = unicode_form(value)
+    markup = inert(shown)
+    if beside:
+        markup += Markup(' <span class="host-ascii">(') + escape(value) + Markup(")</span>")
+    return markup
+
+
 def _to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
@@ -124,6 +135,7 @@ def environment(language: Language) -> Environment:
 
     env.filters.update(
         inert=inert,
+        host=host,
         plain=visible_controls,
         date=show_date,
         datetime=show_datetime,

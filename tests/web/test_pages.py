@@ -11,6 +11,7 @@ import re
 import pytest
 
 from registry.edge.qr import qr_path
+from tests.support.world import World
 from tests.web.conftest import Site
 
 PAGES = [
@@ -314,3 +315,22 @@ def test_an_unknown_address_answers_a_browser_with_a_page_in_its_language(site: 
         assert answer.status_code == 404
         assert answer.headers["content-type"].startswith("application/problem+json")
         assert answer.json()["type"].endswith("/problems/not-found")
+
+
+def test_idn_domains_are_shown_in_unicode_with_ascii_beside_look_alikes(world: World) -> None:
+    # "аpple" begins with a Cyrillic а: it imitates a Latin name, so its A-label stands beside.
+    code = world.certify(
+        organisation={"legal_name": "Bücherei", "country": "NL", "registration_number": "55556666"},
+        domains=["https://bücher-zoë.example/", "https://\u0430pple-shop.example/"],
+    )
+    page = world.client.get(f"/c/{code}?lang=en").text
+    assert "<bdi>bücher-zoë.example</bdi>" in page
+    assert "xn--bcher-zo-" not in page.split('id="status-title"', 1)[1].split("</section>", 2)[1]
+    imitation = "xn--pple-shop-zyh.example"
+    assert (
+        f'<bdi>\u0430pple-shop.example</bdi> <span class="host-ascii">({imitation})</span>' in page
+    )
+    found = world.client.get("/", params={"q": "bücher-zoë.example", "lang": "en"}).text
+    assert "<bdi>bücher-zoë.example</bdi>" in found
+    badge = world.client.get(f"/badge/{code}.svg?lang=en").text
+    assert "bücher-zoë.example" in badge  # the first audited domain, in Unicode

@@ -76,6 +76,19 @@ def negotiate(query: str | None, accept_language: str | None) -> tuple[Language,
     """
     if query in LANGUAGES:
         return query, True
+    return preferred(accept_language) or DEFAULT, False
+
+
+def api_language(query: str | None, accept_language: str | None) -> Language:
+    """The language of an API answer a person may read (a problem's title and detail):
+    ``?lang``, else ``Accept-Language``, else English, the API's own language."""
+    if query in LANGUAGES:
+        return query
+    return preferred(accept_language) or "en"
+
+
+def preferred(accept_language: str | None) -> Language | None:
+    """The supported language ``Accept-Language`` prefers, or None when it names none."""
     best: tuple[float, int, Language] | None = None
     for position, item in enumerate((accept_language or "").split(",")[:20]):
         tag, _, params = item.strip().partition(";")
@@ -95,4 +108,4 @@ def negotiate(query: str | None, accept_language: str | None) -> tuple[Language,
         candidate = (-quality, position, primary)
         if best is None or candidate < best:
             best = candidate
-    return (best[2] if best else DEFAULT), False
+    return best[2] if best else None

@@ -28,13 +28,18 @@ PROBLEM_JSON: Final = "application/problem+json"
 PROBLEM_REF: Final = {"$ref": "#/components/schemas/Problem"}
 PROBLEM_SCHEMA: Final[dict[str, Any]] = {
     "type": "object",
-    "description": "An RFC 9457 problem document; `type` opens a page explaining it.",
+    "description": (
+        "An RFC 9457 problem document; `type` opens a page explaining it. `title` and"
+        " `detail` follow `?lang=` or `Accept-Language` (English unless Dutch is asked for;"
+        " in Dutch the specific English reason is kept in `detail_en`)."
+    ),
     "required": ["type", "title", "status", "detail"],
     "properties": {
         "type": {"type": "string", "format": "uri"},
         "title": {"type": "string"},
         "status": {"type": "integer", "minimum": 400, "maximum": 599},
         "detail": {"type": "string"},
+        "detail_en": {"type": "string", "description": "the specific reason, in English"},
         "instance": {"type": "string"},
         "errors": {"type": "array", "items": {"type": "object"}},
     },

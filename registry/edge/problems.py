@@ -19,7 +19,9 @@ from litestar.types import ExceptionHandlersMap
 from sqlalchemy.exc import IntegrityError
 
 from registry.edge import http
+from registry.edge.i18n import Language, api_language
 from registry.edge.pages import not_found_page, page_context
+from registry.edge.problem_catalogue import CATALOGUE
 from registry.errors import ErrorKind, RegistryError
 
 log = logging.getLogger("registry")
@@ -63,21 +65,39 @@ def problem(
     *,
     instance: str | None = None,
     base: str = "",
+    language: Language = "en",
     **extra: Any,
 ) -> Response[dict[str, Any]]:
     """An RFC 9457 document; ``type`` is ``<base>/problems/<rule>``, a page that explains
-    the problem (RFC 9457 §3.1.1: a type URI should be resolvable)."""
+    the problem (RFC 9457 §3.1.1: a type URI should be resolvable).
+
+    In Dutch, ``title`` and ``detail`` come from the problem catalogue (what the problem
+    is, as its page says it) and the specific English reason stays in ``detail_en``: the
+    registry's several hundred specific reasons are written in English only.
+    """
+    kind = CATALOGUE.get(rule)
+    title, text = TITLES.get(status, "Error"), detail
+    if language == "nl" and kind is not None:
+        title, text = kind.title_nl, kind.text_nl
+        extra = {"detail_en": detail, **extra}
     body: dict[str, Any] = {
         "type": base + PROBLEM_PATH + rule,
-        "title": TITLES.get(status, "Error"),
+        "title": title,
         "status": status,
-        "detail": detail,
+        "detail": text,
     }
     if instance:
         body["instance"] = instance
     body.update(extra)
-    headers = {"www-authenticate": 'Bearer realm="registry"'} if status == 401 else None
+    headers = {"content-language": language, "vary": "Accept-Language"}
+    if status == 401:
+        headers["www-authenticate"] = 'Bearer realm="registry"'
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def language_of(request: Request[Any, Any, Any]) -> Language:
+    """The language a problem is written in: ``?lang``, ``Accept-Language``, else English."""
+    return api_language(request.query_params.get("lang"), request.headers.get("accept-language"))
 
 
 def public_url(request: Request[Any, Any, Any]) -> str:
@@ -94,6 +114,7 @@ def registry_error_handler(
         exc.rule,
         instance=request.url.path,
         base=public_url(request),
+        language=language_of(request),
     )
     response.headers.update(exc.headers())
     return response
@@ -148,7 +169,13 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
         if status == 405:
             detail = f"{request.method} is not allowed on {request.url.path}"
     response = problem(
-        status, detail, rule, instance=request.url.path, base=public_url(request), **extra
+        status,
+        detail,
+        rule,
+        instance=request.url.path,
+        base=public_url(request),
+        language=language_of(request),
+        **extra,
     )
     if exc.headers:
         response.headers.update(exc.headers)
@@ -165,6 +192,7 @@ def integrity_handler(
         "conflict",
         instance=request.url.path,
         base=public_url(request),
+        language=language_of(request),
     )
 
 
@@ -177,6 +205,7 @@ def recursion_handler(
         "invalid-input",
         instance=request.url.path,
         base=public_url(request),
+        language=language_of(request),
     )
 
 
@@ -189,6 +218,7 @@ def internal_error_handler(
         "the registry failed to answer; the error was logged",
         "internal-error",
         base=public_url(request),
+        language=language_of(request),
     )
 
 
@@ -213,6 +243,7 @@ async def require_json_body(request: Request[Any, Any, Any]) -> Response[dict[st
         "unsupported-media-type",
         instance=request.url.path,
         base=public_url(request),
+        language=language_of(request),
     )
 
 

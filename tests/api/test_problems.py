@@ -355,3 +355,23 @@ def test_options_allows_every_method_routed_at_the_path(client: TestClient[Any])
             continue
         named = {m.strip() for m in answer.headers["allow"].split(",")}
         assert named == set(route.methods), route.path
+
+
+def test_a_problem_speaks_the_language_asked_for(client: TestClient[Any]) -> None:
+    english = client.get("/api/v1/certificates/TL-0000-0000-0")
+    assert english.status_code == 404
+    assert english.json()["title"] == "Not found"
+    assert english.headers["content-language"] == "en"
+    reason = english.json()["detail"]
+    for asked in ({"headers": {"accept-language": "nl-NL,nl;q=0.9"}}, {"params": {"lang": "nl"}}):
+        dutch = client.get("/api/v1/certificates/TL-0000-0000-0", **asked)  # type: ignore[arg-type]
+        assert dutch.status_code == 404
+        document = dutch.json()
+        assert document["title"] == "Niet gevonden"
+        assert document["detail"].startswith("Op dit adres staat niets")
+        assert document["detail_en"] == reason  # the specific reason, as written
+        assert document["type"] == english.json()["type"]
+        assert dutch.headers["content-language"] == "nl"
+    # A language the registry does not speak leaves English, the API's own.
+    other = client.get("/api/v1/certificates/TL-0000-0000-0", headers={"accept-language": "de"})
+    assert other.json()["title"] == "Not found" and "detail_en" not in other.json()

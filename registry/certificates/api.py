@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from litestar import Controller, MediaType, Request, Response, delete, get, post
 from litestar.openapi import ResponseSpec
-from litestar.openapi.spec import Example
 from litestar.params import Parameter
 
 from registry.certificates.schemas import (
@@ -53,11 +52,6 @@ class CertificateController(Controller):
                     "similarity of 0.3 or more, so a typo still finds it), at most 50 of "
                     "each. The list stays in issue order."
                 ),
-                examples=[
-                    Example(value="12345678"),
-                    Example(value="NL:12345678"),
-                    Example(value="Kamille"),
-                ],
             ),
         ] = None,
         domain: str | None = None,

@@ -13,7 +13,6 @@ from registry.domain.codes import ALPHABET
 from registry.search.service import Search
 from tests.web.conftest import Site
 
-
 SIMILAR = 'id="similar-title"'
 
 
@@ -173,7 +172,7 @@ def test_name_search_uses_the_index(site: Site) -> None:
             for query in (
                 "SELECT rowid FROM organisation_name_fts WHERE organisation_name_fts MATCH '\"fiets\"*'",
                 "SELECT rowid FROM organisation_trigram "
-                "WHERE organisation_trigram MATCH '\" fi\" OR \"iet\"' ORDER BY rank",
+                'WHERE organisation_trigram MATCH \'" fi" OR "iet"\' ORDER BY rank',
             ):
                 plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}").all()
                 assert any("VIRTUAL TABLE INDEX" in str(row) for row in plan), plan

@@ -41,7 +41,18 @@ class CertificateController(Controller):
         ] = None,
         scheme: str | None = None,
         organisation: Annotated[
-            str | None, Parameter(description="registration number, optionally COUNTRY:NUMBER")
+            str | None,
+            Parameter(
+                description=(
+                    "The holder, by registration number or by name. A KvK number (8 digits, "
+                    "spaces and dots allowed) or COUNTRY:NUMBER matches that registration; "
+                    "any other text is a name, matched as the site's search matches it: "
+                    "organisations whose name has a word starting with each word, and "
+                    "organisations whose name looks like it (trigram strict word "
+                    "similarity of 0.3 or more, so a typo still finds it), at most 50 of "
+                    "each. The list stays in issue order."
+                ),
+            ),
         ] = None,
         domain: str | None = None,
     ) -> Page[CertificatePublic]:

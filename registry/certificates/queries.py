@@ -7,11 +7,12 @@ read here can claim ``valid`` after ``valid_until``.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 import msgspec
 from sqlalchemy import ColumnElement, and_, or_
@@ -46,6 +47,7 @@ from registry.domain.status import CertificateStatus, effective_status
 from registry.edge.http import strong_etag
 from registry.edge.schemas import Page
 from registry.errors import InvalidInputError
+from registry.search.service import organisations_named
 
 MAX_PAGE = 200
 
@@ -245,6 +247,31 @@ def _status_filter(status: str, now: datetime) -> ColumnElement[bool]:
     )
 
 
+_REGISTERED: Final = re.compile(r"([A-Za-z]{2}):(.+)")
+_NUMBER: Final = re.compile(r"[0-9][0-9 .]*")
+
+
+def _organisation_filter(session: Session, organisation: str) -> ColumnElement[bool]:
+    """Certificates of the organisation named by registration number or by name.
+
+    ``COUNTRY:NUMBER`` and a text of digits (with spaces or dots: a KvK number, which must
+    then have 8 digits) are registration numbers; anything else is a name, matched as the
+    site's search matches it: names starting with its words, then similar names.
+    """
+    text_ = organisation.strip()
+    registered = _REGISTERED.fullmatch(text_)
+    if registered or _NUMBER.fullmatch(text_):
+        country, number = registered.groups() if registered else ("NL", text_)
+        country = country.upper()
+        number = normalise_registration_number(country, number)
+        return col(Certificate.organisation_id).in_(
+            select(Organisation.id).where(
+                Organisation.country == country, Organisation.registration_number == number
+            )
+        )
+    return col(Certificate.organisation_id).in_(organisations_named(session, text_))
+
+
 def list_certificates(
     session: Session,
     now: datetime,
@@ -273,12 +300,7 @@ def list_certificates(
             .where(Scheme.slug == scheme)
         )
     if organisation:
-        country, _, number = organisation.rpartition(":")
-        country = (country or "NL").upper()
-        number = normalise_registration_number(country, number)
-        query = query.join(Organisation, Organisation.id == Certificate.organisation_id).where(  # type: ignore[arg-type]
-            Organisation.country == country, Organisation.registration_number == number
-        )
+        query = query.where(_organisation_filter(session, organisation))
     if domain:
         key = host_key(domain)
         covering = select(CertificateDomain.certificate_id).where(

@@ -16,6 +16,12 @@ What the text is decides how it is looked up, each time through an index:
   ``registry_fold(legal_name)`` (``lower(unaccent(...))``) queried with a word-start regex
   per word. Both are kept in step with ``organisation`` by the database itself (migration
   0003), so no write path has to remember the index.
+- after those, names that only look like the text ("Kamile" for "Drogisterij Kamille
+  B.V."): a ``strict_word_similarity`` of 0.3 or more (``registry.domain.similarity``),
+  best first. PostgreSQL computes the score and finds the names through the same trigram
+  index (``<<%``); SQLite takes candidates sharing any of the query's trigrams from the
+  FTS5 table ``organisation_trigram`` (``trigram`` tokenizer, migration 0009, kept in step
+  by triggers) and scores them in Python with the same function.
 
 The status of every hit is computed from the clock, as everywhere else.
 """
@@ -27,7 +33,8 @@ import unicodedata
 from datetime import datetime
 from typing import Final, Literal
 
-from sqlalchemy import ColumnElement, Integer, and_, func, literal, text
+import msgspec
+from sqlalchemy import ColumnElement, Integer, and_, func, literal, not_, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -42,6 +49,7 @@ from registry.db.tables import (
     Scheme,
     SchemeVersion,
 )
+from registry.domain import similarity
 from registry.domain.codes import ALPHABET, InvalidCodeError, is_code_like, normalise_code
 from registry.domain.hosts import InvalidDomainError, host_key
 from registry.domain.kvk import InvalidRegistrationNumberError, normalise_registration_number
@@ -52,6 +60,8 @@ from registry.schemes.store import scheme_by_slug
 MAX_QUERY: Final = 200
 MAX_WORDS: Final = 6
 MAX_HITS: Final = 50
+MAX_PIECES: Final = 64  # trigrams of the query asked of SQLite's trigram table
+MAX_CANDIDATES: Final = 500  # names SQLite scores per query
 _WORD: Final = re.compile(r"[^\W_]+")
 _KVK_SHAPE: Final = re.compile(r"[0-9][0-9 .]*")
 _URL_SHAPE: Final = re.compile(r"[a-z][a-z0-9+.-]*://", re.I)
@@ -80,7 +90,9 @@ class SearchOutcome(Output, kw_only=True):
 
     ``problem`` explains a refused code or web address (``code_problem`` says which
     kind for a code); ``hits`` may still hold name matches then, because a text such as
-    "TL Webshop" looks like a code and is a name.
+    "TL Webshop" looks like a code and is a name. ``similar`` holds the certificates of
+    organisations whose name only looks like the text (a typo), best match first: they
+    are offered as "did you mean", never as found.
     """
 
     query: str
@@ -90,6 +102,7 @@ class SearchOutcome(Output, kw_only=True):
     problem: str = ""
     hits: list[SearchHit]
     more: bool = False
+    similar: list[SearchHit] = msgspec.field(default_factory=list)
 
 
 class Search:
@@ -133,8 +146,8 @@ def find(session: Session, query: str, now: datetime) -> SearchOutcome:
         outcome = _by_domain(session, text_, now)
         if outcome is not None:
             return outcome
-    hits, more = _by_name(session, text_, now)
-    return SearchOutcome(query=text_, kind="name", hits=hits, more=more)
+    hits, more, similar = _by_name(session, text_, now)
+    return SearchOutcome(query=text_, kind="name", hits=hits, more=more, similar=similar)
 
 
 def body_certificates(session: Session, slug: str, now: datetime) -> list[SearchHit]:
@@ -155,7 +168,7 @@ def _by_code(session: Session, text_: str, now: datetime) -> SearchOutcome:
         code = normalise_code(text_)
     except InvalidCodeError as error:
         problem: CodeProblem = "mistyped" if only_check_is_wrong(text_) else "malformed"
-        hits, more = _by_name(session, text_, now)
+        hits, more, similar = _by_name(session, text_, now)
         return SearchOutcome(
             query=text_,
             kind="code",
@@ -163,6 +176,7 @@ def _by_code(session: Session, text_: str, now: datetime) -> SearchOutcome:
             problem=error.detail,
             hits=hits,
             more=more,
+            similar=similar,
         )
     hits, more = _hits(session, col(Certificate.code) == code, now)
     return SearchOutcome(query=text_, kind="code", normalised=code, hits=hits, more=more)
@@ -211,10 +225,55 @@ def _words(text_: str) -> list[str]:
     return [word[:64] for word in _WORD.findall(text_)][:MAX_WORDS]
 
 
-def _by_name(session: Session, text_: str, now: datetime) -> tuple[list[SearchHit], bool]:
+def _by_name(
+    session: Session, text_: str, now: datetime
+) -> tuple[list[SearchHit], bool, list[SearchHit]]:
+    """Names starting with the words (ordered by name), then similar names (by score)."""
     words = _words(text_)
     if not words or sum(len(w) for w in words) < 2:
-        return [], False
+        return [], False, []
+    starts = _word_starts(session, words)
+    hits, more = _hits(session, starts, now)
+    if more or len(hits) >= MAX_HITS:
+        return hits, more, []
+    ranked = _similar(session, " ".join(words), starts, MAX_HITS)
+    if not ranked:
+        return hits, more, []
+    similar, _ = _hits(
+        session,
+        col(Organisation.id).in_(ranked),
+        now,
+        limit=MAX_HITS - len(hits),
+        rank={organisation_id: place for place, organisation_id in enumerate(ranked)},
+    )
+    return hits, more, similar
+
+
+def organisations_named(session: Session, text_: str) -> list[int]:
+    """The organisations (with a certificate) a name search finds, as the site finds them.
+
+    Those whose name starts with the words come first, by name, then the similar ones by
+    score; at most ``MAX_HITS`` of each.
+    """
+    words = _words(unicodedata.normalize("NFKC", text_).strip()[:MAX_QUERY])
+    if not words or sum(len(w) for w in words) < 2:
+        return []
+    starts = _word_starts(session, words)
+    found = list(
+        session.exec(
+            select(Organisation.id)
+            .where(starts, col(Organisation.id).in_(select(Certificate.organisation_id)))
+            .order_by(col(Organisation.legal_name), col(Organisation.id))
+            .limit(MAX_HITS)
+        )
+    )
+    return [i for i in found if i is not None] + _similar(
+        session, " ".join(words), starts, MAX_HITS
+    )
+
+
+def _word_starts(session: Session, words: list[str]) -> ColumnElement[bool]:
+    """A condition on ``Organisation``: the name has a word starting with each word."""
     if session.get_bind().dialect.name == "sqlite":
         # Each word a quoted FTS5 prefix query; words hold letters and digits only.
         match = " ".join(f'"{word}"*' for word in words)
@@ -223,24 +282,93 @@ def _by_name(session: Session, text_: str, now: datetime) -> tuple[list[SearchHi
             .bindparams(match=match)
             .columns(rowid=Integer)
         )
-        condition: ColumnElement[bool] = col(Certificate.organisation_id).in_(ids)
-    else:
-        folded = func.registry_fold(Organisation.legal_name)
-        # \m anchors at a word start (PostgreSQL regex). The words hold letters and digits
-        # only, and whatever folding makes of them is stripped to letters and digits too,
-        # so no regex syntax reaches the pattern. ~ and || bind equally tight, hence the
-        # explicit group.
-        condition = and_(
-            *(
-                folded.op("~", is_comparison=True)(
-                    literal("\\m")
-                    .concat(func.regexp_replace(func.registry_fold(word), "[^[:alnum:]]", "", "g"))
-                    .self_group()
-                )
-                for word in words
+        return col(Organisation.id).in_(ids)
+    folded = func.registry_fold(Organisation.legal_name)
+    # \m anchors at a word start (PostgreSQL regex). The words hold letters and digits
+    # only, and whatever folding makes of them is stripped to letters and digits too,
+    # so no regex syntax reaches the pattern. ~ and || bind equally tight, hence the
+    # explicit group.
+    return and_(
+        *(
+            folded.op("~", is_comparison=True)(
+                literal("\\m")
+                .concat(func.regexp_replace(func.registry_fold(word), "[^[:alnum:]]", "", "g"))
+                .self_group()
             )
+            for word in words
         )
-    return _hits(session, condition, now)
+    )
+
+
+def _similar(session: Session, query: str, starts: ColumnElement[bool], limit: int) -> list[int]:
+    """Organisations with a certificate whose name is similar to the query but does not
+    match ``starts``, best first (then by name): ``strict_word_similarity`` from 0.3."""
+    certified = col(Organisation.id).in_(select(Certificate.organisation_id))
+    if session.get_bind().dialect.name != "sqlite":
+        folded_query = func.registry_fold(query)
+        folded_name = func.registry_fold(Organisation.legal_name)
+        score = func.strict_word_similarity(folded_query, folded_name)
+        # <<% is the operator the trigram index answers; it compares with this setting,
+        # made 0.3 for this transaction only, and the score is compared explicitly too.
+        session.execute(
+            text("SELECT set_config('pg_trgm.strict_word_similarity_threshold', :t, true)"),
+            {"t": str(similarity.THRESHOLD)},
+        )
+        found = session.exec(
+            select(Organisation.id)
+            .where(
+                folded_query.op("<<%", is_comparison=True)(folded_name),
+                score >= similarity.THRESHOLD,
+                not_(starts),
+                certified,
+            )
+            .order_by(score.desc(), col(Organisation.legal_name), col(Organisation.id))
+            .limit(limit)
+        )
+        return [i for i in found if i is not None]
+    # SQLite: candidates share at least one trigram with the query (bm25 puts those that
+    # share the most, and the rarest, first), then each is scored here as PostgreSQL would.
+    pieces = _candidate_pieces(query)
+    if not pieces:
+        return []
+    match = " OR ".join(f'"{piece}"' for piece in pieces)
+    candidates = (
+        text(
+            "SELECT rowid FROM organisation_trigram WHERE organisation_trigram MATCH :pieces "
+            "ORDER BY rank LIMIT :most"
+        )
+        .bindparams(pieces=match, most=MAX_CANDIDATES)
+        .columns(rowid=Integer)
+    )
+    rows = session.exec(
+        select(Organisation.id, Organisation.legal_name).where(
+            col(Organisation.id).in_(candidates), not_(starts), certified
+        )
+    )
+    scored = [
+        (points, name, organisation_id)
+        for organisation_id, name in rows
+        if organisation_id is not None
+        and (points := similarity.strict_word_similarity(query, name)) >= similarity.THRESHOLD
+    ]
+    scored.sort(key=lambda row: (-row[0], row[1], row[2]))
+    return [organisation_id for _, _, organisation_id in scored[:limit]]
+
+
+def _candidate_pieces(query: str) -> list[str]:
+    """The query's trigrams that the SQLite trigram table can find, at most MAX_PIECES.
+
+    Those of the folded words and, when folding changed them, of the words as typed (the
+    table keeps accents). Leading "  x" pieces are left out: the table's text has one
+    space before a word, and a name that shares only such pieces scores below 0.3.
+    """
+    pieces: dict[str, None] = {}
+    for variant in (similarity.fold(query), query.lower()):
+        for word in _WORD.findall(variant):
+            padded = f" {word} "
+            for i in range(len(padded) - 2):
+                pieces.setdefault(padded[i : i + 3])
+    return list(pieces)[:MAX_PIECES]
 
 
 def _hits(
@@ -250,7 +378,10 @@ def _hits(
     *,
     limit: int = MAX_HITS,
     via_domain: bool = False,
+    rank: dict[int, int] | None = None,
 ) -> tuple[list[SearchHit], bool]:
+    """Certificates matching the condition, by holder name and code, or in the order of
+    ``rank`` (organisation id to place) when given."""
     # SQLAlchemy's own select: SQLModel's is typed for at most four entities.
     query = (
         sa_select(Certificate, Organisation, SchemeVersion, Scheme, Body)
@@ -268,9 +399,12 @@ def _hits(
         query = query.where(col(Certificate.id).in_(list(sources)))
     else:
         query = query.where(condition)
-    rows = session.execute(
-        query.order_by(col(Organisation.legal_name), col(Certificate.code)).limit(limit + 1)
-    ).all()
+    query = query.order_by(col(Organisation.legal_name), col(Certificate.code))
+    if rank is None:
+        rows = session.execute(query.limit(limit + 1)).all()
+    else:
+        # Few organisations (the ranked ones), so all their certificates are read.
+        rows = sorted(session.execute(query).all(), key=lambda row: rank[row[1].id])
     hits = [
         SearchHit(
             code=certificate.code,

@@ -98,6 +98,15 @@ def _keys_compromised(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _keys_reissue(settings: Settings, args: argparse.Namespace) -> int:
+    codes = open_registry(settings).certificates.reissue_compromised(args.kid)
+    print(
+        f"reissued {len(codes)} credential(s) that key {args.kid} signed since its compromise,"
+        " with the active key"
+    )
+    return 0
+
+
 def _snapshot(settings: Settings, _args: argparse.Namespace) -> int:
     snapshot = open_registry(settings).opendata.publish()
     print(
@@ -285,6 +294,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--since", required=True, help="RFC 3339 time, e.g. 2026-11-01T00:00:00Z"
     )
     compromised.set_defaults(run=_keys_compromised)
+    reissue = keys.add_parser(
+        "reissue",
+        help="sign again, with the active key, the credentials a compromised key signed",
+    )
+    reissue.add_argument("--kid", required=True, help="the compromised key's id (as in the JWKS)")
+    reissue.set_defaults(run=_keys_reissue)
 
     commands.add_parser(
         "expire", help="record the expiry of certificates past their validity"

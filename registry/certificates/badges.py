@@ -49,7 +49,16 @@ log = logging.getLogger(__name__)
 
 Size = Literal["small", "large"]
 Theme = Literal["light", "dark"]
-State = Literal["valid", "suspended", "withdrawn", "expired", "unknown", "foreign"]
+State = Literal[
+    "valid",
+    "suspended",
+    "withdrawn",
+    "expired",
+    "signature_being_replaced",
+    "unknown",
+    "foreign",
+    "unavailable",
+]
 
 BADGE_MAX_AGE: Final = 300  # a suspension shows everywhere within five minutes
 SVG: Final = "image/svg+xml"
@@ -85,8 +94,10 @@ COLOURS: Final[dict[Theme, dict[str, dict[str, str]]]] = {
         "suspended": {"stripe": "#9a6700", "status": "#7d4e00"},
         "withdrawn": {"stripe": "#cf222e", "status": "#a40e26"},
         "expired": {"stripe": "#6e7781", "status": "#424a53"},
+        "signature_being_replaced": {"stripe": "#bc4c00", "status": "#953800"},
         "unknown": {"stripe": "#6e7781", "status": "#424a53"},
         "foreign": {"stripe": "#cf222e", "status": "#a40e26"},
+        "unavailable": {"stripe": "#6e7781", "status": "#424a53"},
     },
     "dark": {
         "base": {
@@ -99,8 +110,10 @@ COLOURS: Final[dict[Theme, dict[str, dict[str, str]]]] = {
         "suspended": {"stripe": "#d29922", "status": "#e3b341"},
         "withdrawn": {"stripe": "#f85149", "status": "#ff7b72"},
         "expired": {"stripe": "#8b949e", "status": "#c9d1d9"},
+        "signature_being_replaced": {"stripe": "#db6d28", "status": "#ffa657"},
         "unknown": {"stripe": "#8b949e", "status": "#c9d1d9"},
         "foreign": {"stripe": "#f85149", "status": "#ff7b72"},
+        "unavailable": {"stripe": "#8b949e", "status": "#c9d1d9"},
     },
 }
 TEXTS: Final[dict[str, str]] = {
@@ -108,7 +121,9 @@ TEXTS: Final[dict[str, str]] = {
     "suspended": N_("Suspended"),
     "withdrawn": N_("Withdrawn"),
     "expired": N_("Expired"),
+    "signature_being_replaced": N_("Signature being replaced"),
     "unknown": N_("Not found in the registry"),
+    "unavailable": N_("Status unavailable"),
     "foreign": N_("Not verified for this site"),
     "registry": N_("Trust Label Registry"),
     "no_domain": N_("no web domain"),

@@ -25,7 +25,7 @@ from registry.certificates.schemas import (
     HistoryItem,
     SchemeRef,
 )
-from registry.certificates.store import certificate_by_code
+from registry.certificates.store import certificate_by_code, compromised_keys, signed_at
 from registry.certification.assessments import public_findings
 from registry.certification.schemas import FindingPublic, OrganisationPublic
 from registry.db.tables import (
@@ -43,7 +43,13 @@ from registry.db.tables import (
 )
 from registry.domain.hosts import host_key
 from registry.domain.kvk import normalise_registration_number
-from registry.domain.status import CertificateStatus, effective_status
+from registry.domain.status import (
+    SIGNATURE_BEING_REPLACED,
+    CertificateStatus,
+    effective_status,
+    shown_status,
+    signature_being_replaced,
+)
 from registry.edge.http import strong_etag
 from registry.edge.schemas import Page
 from registry.errors import InvalidInputError
@@ -119,6 +125,7 @@ def certificates_public(
         .order_by(col(CertificateEvent.id))
     ):
         history[event.certificate_id].append((event, assessment))
+    compromised = compromised_keys(session, {c.credential_kid for c in certificates})
     pages: list[CertificatePublic] = []
     for certificate in certificates:
         assert certificate.id is not None
@@ -151,6 +158,10 @@ def certificates_public(
                 domains[certificate.id],
                 history[certificate.id],
                 now,
+                replacing_signature=signature_being_replaced(
+                    compromised.get(certificate.credential_kid),
+                    signed_at(event for event, _ in history[certificate.id]),
+                ),
             )
         )
     return pages
@@ -168,6 +179,8 @@ def _public(
     domains: list[CertificateDomain],
     history: list[tuple[CertificateEvent, Assessment | None]],
     now: datetime,
+    *,
+    replacing_signature: bool,
 ) -> CertificatePublic:
     status = effective_status(CertificateStatus(certificate.status), certificate.valid_until, now)
     reason, changed_at = certificate.status_reason, certificate.status_changed_at
@@ -175,7 +188,7 @@ def _public(
         reason, changed_at = "validity period ended", certificate.valid_until
     return CertificatePublic(
         code=certificate.code,
-        status=status.value,
+        status=shown_status(status, replacing_signature),  # type: ignore[arg-type]
         status_reason=reason,
         status_changed_at=changed_at,
         holder=OrganisationPublic(
@@ -208,6 +221,7 @@ def _public(
             for event, assessment in history
         ],
         credential_kid=certificate.credential_kid,
+        signature="being_replaced" if replacing_signature else "current",
     )
 
 
@@ -225,7 +239,11 @@ class CertificateSnapshot:
     @classmethod
     def of(cls, public: CertificatePublic) -> CertificateSnapshot:
         body = msgspec.json.encode(public)
-        changes = public.status in (CertificateStatus.VALID, CertificateStatus.SUSPENDED)
+        changes = public.status in (
+            CertificateStatus.VALID,
+            CertificateStatus.SUSPENDED,
+            SIGNATURE_BEING_REPLACED,
+        )
         return cls(public, body, strong_etag(body), public.valid_until if changes else None)
 
 

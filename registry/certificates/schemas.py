@@ -64,3 +64,7 @@ class CertificatePublic(Output, kw_only=True):
     findings: list[FindingPublic]
     history: list[HistoryItem]
     credential_kid: str
+    signature: Literal["current", "being_replaced"]
+    """``being_replaced`` while the credential rests on a key compromised at or before it
+    was signed (the status then says ``signature_being_replaced`` where it would say
+    ``valid``), until ``registry keys reissue`` signs it again with the active key."""

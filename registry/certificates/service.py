@@ -15,7 +15,7 @@ from registry.discovery.issuer import ensure_issuer_url, issuer_url
 from registry.domain.status import Transition
 from registry.edge.caches import Caches, FreshCache
 from registry.edge.schemas import Page
-from registry.errors import NotFoundError
+from registry.errors import ConflictError, NotFoundError
 from registry.identity.auth import Actor
 from registry.status_lists import service as status_lists
 from registry.transparency.unit_of_work import UnitOfWork
@@ -63,6 +63,33 @@ class CertificateService:
                         self.uow.clock(),
                         "credential status lists added",
                     )
+                done.extend(c.code for c in due)
+            if len(due) < batch:
+                return done
+
+    def reissue_compromised(self, kid: str, batch: int = 200) -> list[str]:
+        """Sign again, with the active key, every credential the compromised key ``kid``
+        signed at or after its compromise (the reissue: same code, id, validity and
+        status indices, a ``credential.reissued`` entry each), and every status list it
+        signed; a batch per transaction. Returns the codes reissued; a second run finds
+        none.
+
+        Raises ConflictError while ``kid`` is still the active key (rotate first) or is
+        not marked compromised, NotFoundError for an unknown key.
+        """
+        done: list[str] = []
+        while True:
+            with self.uow.write() as session:
+                store.compromised_key_to_replace(session, kid)
+                issuer = self._issuer(session)
+                if issuer.signer.kid == kid:  # the key ring never hands out a marked key
+                    raise ConflictError(f"key {kid} would sign its own replacements")
+                now = self.uow.clock()
+                due = store.replacing_signature(session, [kid], batch)
+                for certificate in due:
+                    store.reissue(session, issuer, certificate, now, "signing key compromised")
+                if len(due) < batch:
+                    status_lists.resign_lists_of(session, issuer.lists, [kid], now)
                 done.extend(c.code for c in due)
             if len(due) < batch:
                 return done

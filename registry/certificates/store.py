@@ -10,7 +10,7 @@ certificate row and its events; the rules they apply are in ``domain/``.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,11 +27,13 @@ from registry.db.tables import (
     Body,
     Certificate,
     CertificateDomain,
+    CertificateEvent,
     Organisation,
     OrganisationDomain,
     Person,
     Scheme,
     SchemeVersion,
+    SigningKey,
     pk,
 )
 from registry.discovery.issuer import ensure_issuer_url
@@ -43,6 +45,7 @@ from registry.domain.status import (
     apply_transition,
     blocks_changes,
     effective_status,
+    signature_being_replaced,
 )
 from registry.domain.validity import valid_until_after
 from registry.domain.vocabulary import Role
@@ -258,6 +261,82 @@ def renew(
 
 
 REISSUED = "credential.reissued"
+# The history rows of the events that carry a new credential in full.
+CREDENTIAL_EVENTS: tuple[str, ...] = ("issued", "renewed", REISSUED)
+
+
+def compromised_keys(session: Session, kids: Iterable[str]) -> dict[str, datetime]:
+    """The compromise time of each of ``kids`` that is a compromised credential key."""
+    wanted = set(kids)
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(SigningKey.kid, SigningKey.compromised_at).where(
+            col(SigningKey.kid).in_(wanted),
+            SigningKey.status == "compromised",
+            col(SigningKey.compromised_at).is_not(None),
+        )
+    ).all()
+    return {kid: at for kid, at in rows if at is not None}
+
+
+def signed_at(history: Iterable[CertificateEvent]) -> datetime:
+    """When the current credential was signed: the latest history event that carries
+    one (the same instant as its log entry)."""
+    times = [event.at for event in history if event.type in CREDENTIAL_EVENTS]
+    assert times, "a certificate's history starts with the event of its first credential"
+    return max(times)
+
+
+def compromised_key_to_replace(session: Session, kid: str) -> SigningKey:
+    """The credential key ``kid``, once it may be replaced: marked compromised.
+
+    Raises NotFoundError for an unknown key, and ConflictError while the key is still
+    the active one (it would sign the replacements: rotate first) or was never marked.
+    """
+    row = session.exec(
+        select(SigningKey).where(SigningKey.kid == kid, SigningKey.role == "credential")
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no credential key with id {kid!r}")
+    if row.status == "active":
+        raise ConflictError(
+            f"key {kid} is still the active credential key and would sign the replacements: "
+            f"rotate first (`registry keys compromised --kid={kid} --since TIME` marks it "
+            "and makes a new key)"
+        )
+    if row.status != "compromised" or row.compromised_at is None:
+        raise ConflictError(
+            f"key {kid} is {row.status}, not compromised: credentials it signed stay valid; "
+            f"mark it with `registry keys compromised --kid={kid} --since TIME` first"
+        )
+    return row
+
+
+def replacing_signature(session: Session, kids: Iterable[str], limit: int) -> list[Certificate]:
+    """Up to ``limit`` certificates whose credential one of the compromised keys ``kids``
+    signed at or after its compromise, in issue order."""
+    compromised = compromised_keys(session, kids)
+    if not compromised:
+        return []
+    found: list[Certificate] = []
+    candidates = session.exec(
+        select(Certificate)
+        .where(col(Certificate.credential_kid).in_(list(compromised)))
+        .order_by(col(Certificate.id))
+    ).all()
+    for certificate in candidates:
+        events_of = session.exec(
+            select(CertificateEvent).where(
+                CertificateEvent.certificate_id == certificate.id,
+                col(CertificateEvent.type).in_(CREDENTIAL_EVENTS),
+            )
+        ).all()
+        if signature_being_replaced(compromised[certificate.credential_kid], signed_at(events_of)):
+            found.append(certificate)
+            if len(found) == limit:
+                break
+    return found
 
 
 def basis_assessment(session: Session, certificate: Certificate) -> Assessment:

@@ -77,6 +77,39 @@ def effective_status(
     return stored
 
 
+SIGNATURE_BEING_REPLACED: Final = "signature_being_replaced"
+"""The status shown, in place of valid, while a certificate's credential was signed by a
+key compromised at or before the signature and no new credential has replaced it yet."""
+
+
+def signature_being_replaced(compromised_at: datetime | None, signed_at: datetime) -> bool:
+    """Whether a credential signed at ``signed_at`` by a key compromised since
+    ``compromised_at`` (None: not compromised) must be replaced.
+
+    The same rule as the registry's signature check: only a signature from strictly
+    before the compromise still vouches. Raises NaiveDatetimeError for a time without a zone.
+    """
+    if compromised_at is None:
+        return False
+    for name, value in (("signed_at", signed_at), ("compromised_at", compromised_at)):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise NaiveDatetimeError(f"{name} must carry a time zone, got {value.isoformat()}")
+    return not signed_at.astimezone(UTC) < compromised_at.astimezone(UTC)
+
+
+def shown_status(effective: CertificateStatus, replacing_signature: bool) -> str:
+    """What the page headline, the badge and the API say: the effective status, except
+    that a valid certificate whose credential is being replaced is not called valid.
+
+    The certificate stays what the audit made it (suspended, withdrawn and expired are
+    shown as they are); only the credential failed.
+    """
+    effective = CertificateStatus(effective)
+    if replacing_signature and effective is CertificateStatus.VALID:
+        return SIGNATURE_BEING_REPLACED
+    return effective.value
+
+
 def blocks_changes(effective: CertificateStatus) -> bool:
     """Withdrawn blocks changes: a withdrawn certificate's history ends with the
     withdrawal, so no audit continues it, no surveillance is recorded and its scope stays."""

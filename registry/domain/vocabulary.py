@@ -68,4 +68,4 @@ MethodName = Literal[
 ]
 ResultName = Literal["conforming", "minor_nonconformity", "major_nonconformity", "not_applicable"]
 AssessmentTypeName = Literal["initial", "surveillance", "recertification"]
-StatusName = Literal["valid", "suspended", "withdrawn", "expired"]
+StatusName = Literal["valid", "suspended", "withdrawn", "expired", "signature_being_replaced"]

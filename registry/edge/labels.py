@@ -18,6 +18,7 @@ STATUS: Final = {
     "suspended": N_("Suspended"),
     "withdrawn": N_("Withdrawn"),
     "expired": N_("Expired"),
+    "signature_being_replaced": N_("Signature being replaced"),
 }
 STATUS_MEANING: Final = {
     "valid": N_("This certificate is valid: the organisation meets the label's criteria."),
@@ -28,6 +29,9 @@ STATUS_MEANING: Final = {
         "This certificate is withdrawn for good: the organisation may no longer use the label."
     ),
     "expired": N_("This certificate has expired: the organisation may no longer use the label."),
+    "signature_being_replaced": N_(
+        "The registry is replacing this certificate's signature: a key it was signed with was compromised. Until the new signature is published, the registry does not call it valid."
+    ),
 }
 DIMENSION_ORDER: Final = ("competence", "reliability", "integrity", "benevolence")
 DIMENSION: Final = {

@@ -11,6 +11,7 @@ from registry.signing.credentials import (
     VerifiedCredential,
     sign_credential,
     stored_claim,
+    stored_kid,
     verify_credential,
 )
 from registry.signing.errors import (
@@ -62,5 +63,6 @@ __all__ = [
     "public_x",
     "sign_credential",
     "stored_claim",
+    "stored_kid",
     "verify_credential",
 ]

@@ -94,6 +94,17 @@ def stored_claim(token: str, name: str) -> str | None:
     return found if isinstance(found, str) and found else None
 
 
+def stored_kid(token: str) -> str | None:
+    """The ``kid`` of the protected header of a JWS the registry signed and stored itself,
+    read without checking the signature; None when absent or unreadable."""
+    try:
+        header = json.loads(b64url_decode(token.split(".")[0]))
+    except (ValueError, IndexError):
+        return None
+    found = header.get("kid") if isinstance(header, dict) else None
+    return found if isinstance(found, str) and found else None
+
+
 def verify_credential(
     token: str, keys: Sequence[KeyRecord], *, logged_at: datetime | None = None
 ) -> VerifiedCredential:

@@ -30,7 +30,7 @@ from registry.discovery.context import VC_CONTEXT, context_url
 from registry.domain.bitstring import LIST_SIZE, encode
 from registry.domain.status import Transition
 from registry.errors import NotFoundError
-from registry.signing import Signer, format_time, sign_credential
+from registry.signing import Signer, format_time, sign_credential, stored_kid
 
 PURPOSES: Final = ("revocation", "suspension")
 MEDIA_TYPE: Final = "application/vc+jwt"  # VC-JOSE-COSE §6.1
@@ -236,6 +236,20 @@ def sign_list(
     session.add(row)
     session.flush()
     return row
+
+
+def resign_lists_of(
+    session: Session, lists: ListSigner, kids: Iterable[str], now: datetime
+) -> list[tuple[int, str]]:
+    """Sign again, with ``lists.signer``, every list last signed by one of ``kids`` (the
+    compromised keys); returns the (number, purpose) of each list signed."""
+    wanted = set(kids)
+    resigned = []
+    for row in session.exec(select(StatusListCredential)).all():
+        if stored_kid(row.credential) in wanted:
+            sign_list(session, lists, row.number, row.purpose, now)
+            resigned.append((row.number, row.purpose))
+    return resigned
 
 
 def read_list(session: Session, number: int, purpose: str) -> str:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import timedelta
 from typing import Any
 
 import rfc8785
 
+from registry.bootstrap import Services
 from tests.support.env import FakeClock
 from tests.support.golden import Placeholders, match_golden, pretty_json
 from tests.support.world import World
@@ -131,7 +133,9 @@ def test_log_entry_bytes_of_each_event_type_are_the_golden_ones(world: World) ->
     match_golden("log-entries.txt", "\n".join(lines) + "\n")
 
 
-def test_badge_in_every_state_is_the_golden_one(world: World, clock: FakeClock) -> None:
+def test_badge_in_every_state_is_the_golden_one(
+    world: World, clock: FakeClock, service: Services
+) -> None:
     codes = scenario(world)
     names = placeholders(world, codes)
 
@@ -147,6 +151,11 @@ def test_badge_in_every_state_is_the_golden_one(world: World, clock: FakeClock) 
         "not-found": badge("KM-0000-0000"),
         "foreign": badge(codes["valid"], Referer="https://elsewhere.example/shop"),
     }
+    # A key compromise: the valid certificate's credential is being replaced.
+    kid = world.client.get(f"/api/v1/certificates/{codes['valid']}").json()["credential_kid"]
+    clock.advance(minutes=1)
+    service.transparency.mark_compromised(kid, clock.now - timedelta(hours=1))
+    shown["signature-being-replaced"] = badge(codes["valid"])
     valid_until = world.client.get(f"/api/v1/certificates/{codes['valid']}").json()["valid_until"]
     clock.advance(days=400)
     assert clock.now.isoformat() > valid_until

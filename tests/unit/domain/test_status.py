@@ -189,3 +189,29 @@ def test_only_withdrawn_blocks_changes(status: CertificateStatus) -> None:
     from registry.domain.status import blocks_changes
 
     assert blocks_changes(status) is (status is CertificateStatus.WITHDRAWN)
+
+
+@given(signed=aware_times, compromised=aware_times)
+def test_a_signature_is_replaced_unless_it_predates_the_compromise(
+    signed: datetime, compromised: datetime
+) -> None:
+    from registry.domain.status import signature_being_replaced
+
+    assert signature_being_replaced(compromised, signed) is (not signed < compromised)
+    assert signature_being_replaced(None, signed) is False
+
+
+@given(status=statuses)
+def test_only_a_valid_certificate_is_shown_as_being_replaced(status: CertificateStatus) -> None:
+    from registry.domain.status import SIGNATURE_BEING_REPLACED, shown_status
+
+    assert shown_status(status, False) == status.value
+    expected = SIGNATURE_BEING_REPLACED if status is S.VALID else status.value
+    assert shown_status(status, True) == expected
+
+
+def test_a_naive_signing_time_is_refused() -> None:
+    from registry.domain.status import signature_being_replaced
+
+    with pytest.raises(NaiveDatetimeError, match="signed_at"):
+        signature_being_replaced(UNTIL, datetime(2026, 1, 1))

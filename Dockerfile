@@ -24,6 +24,7 @@ USER registry
 WORKDIR /var/lib/registry
 VOLUME ["/var/lib/registry"]
 EXPOSE 8000
+# Readiness: /healthz fails while the database does not answer (/livez is liveness).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('REGISTRY_PORT', '8000'), timeout=4)"]
 CMD ["sh", "-c", "exec registry serve --host 0.0.0.0 --port \"$REGISTRY_PORT\""]

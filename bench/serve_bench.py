@@ -14,7 +14,7 @@ Run ``python -m bench.serve_bench [--sizes 10000,100000,1000000] [--db sqlite|po
 3. starts the real server (``registry serve``, the production command, with the number
    of workers set), drives it with ``wrk`` (one thread, 32 connections, ``--duration``
    seconds per endpoint after ``--warmup`` seconds) and prints per endpoint requests/s,
-   p50, p99 and the ratio to the constant endpoint (``/healthz``) of the same run;
+   p50, p99 and the ratio to the constant endpoint (``/livez``) of the same run;
 4. reports the memory of each worker and the database size.
 
 Requests spread evenly over ``--codes`` certificates drawn from the whole registry,
@@ -277,7 +277,7 @@ def server(env: dict[str, str], workers: int, cwd: Path) -> Iterator[tuple[str, 
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(base + "/healthz", timeout=1):
+                with urllib.request.urlopen(base + "/livez", timeout=1):
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
@@ -380,7 +380,7 @@ def endpoints(registry: Registry, sample: int, rng: random.Random) -> dict[str, 
     size = _log_size(registry)
     full_tiles = size // 256
     return {
-        "constant": ["/healthz"],
+        "constant": ["/livez"],
         "badge": [f"/badge/{c}.svg" for c in mixed],
         "certificate json": [f"/api/v1/certificates/{c}" for c in mixed],
         "certificate page": [f"/c/{c}" for c in mixed],

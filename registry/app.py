@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 import anyio.to_thread
-from litestar import Litestar, MediaType, get
+from litestar import Litestar, MediaType, Request, Response, get
 from litestar.datastructures import CacheControlHeader, State
 from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
@@ -30,10 +30,12 @@ from registry.db.database import Database
 from registry.discovery.api import discovery_handlers
 from registry.edge import public_reads
 from registry.edge.api_docs import openapi_config
+from registry.edge.app_state import registry_of
 from registry.edge.deps import dependencies
 from registry.edge.problem_pages import problem_page_handlers
 from registry.edge.problems import exception_handlers, require_json_body
 from registry.edge.templating import STATIC_DIR
+from registry.errors import UnavailableError
 from registry.feeds.api import feed_handlers
 from registry.identity.api import AccountController
 from registry.identity.pages import account_handlers
@@ -77,11 +79,34 @@ SNAPSHOT_CHECK_SECONDS: Final = (
 )
 
 
-@get("/healthz", operation_id="Health", include_in_schema=True, media_type=MediaType.TEXT)
-async def healthz() -> str:
-    """Liveness: the process answers. A constant answer through the same middleware as
+@get("/livez", operation_id="Liveness", include_in_schema=True, media_type=MediaType.TEXT)
+async def livez() -> str:
+    """Liveness: the process answers, whatever the database does (restarting the process
+    would not bring the database back). A constant answer through the same middleware as
     every other route: the benchmark's baseline."""
     return "ok\n"
+
+
+@get(
+    "/healthz",
+    operation_id="Health",
+    include_in_schema=True,
+    media_type=MediaType.TEXT,
+    cache_control=CacheControlHeader(no_store=True),
+)
+async def healthz(request: Request[Any, Any, Any]) -> Response[str]:
+    """Readiness: the database answers now, so answers can be confirmed; 503 (with the
+    reason) when it does not, and the load balancer should send no traffic here."""
+    try:
+        await anyio.to_thread.run_sync(registry_of(request).uow.db.ping)
+    except UnavailableError as error:
+        return Response(
+            f"unavailable: {error.detail}\n",
+            status_code=503,
+            media_type=MediaType.TEXT,
+            headers={"retry-after": str(error.retry_after)},
+        )
+    return Response("ok\n", media_type=MediaType.TEXT)
 
 
 async def security_headers(message: Message, _scope: Scope) -> None:
@@ -220,6 +245,7 @@ def create_app(
     app = Litestar(
         route_handlers=[
             healthz,
+            livez,
             *discovery_handlers(),
             status_list,
             SchemeController,

@@ -12,7 +12,8 @@ status and ``rule`` into the problem type.
     ├── NotFoundError            404
     ├── ConflictError            409  the state forbids it (immutable, final status, ...)
     ├── RuleViolationError       422  a domain rule refused the request; ``rule`` names it
-    └── RateLimitedError         429  too many requests from one client (``Retry-After``)
+    ├── RateLimitedError         429  too many requests from one client (``Retry-After``)
+    └── UnavailableError         503  the database cannot confirm an answer now (``Retry-After``)
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class ErrorKind(enum.Enum):
     CONFLICT = "conflict"
     RULE = "rule"
     RATE_LIMITED = "rate_limited"
+    UNAVAILABLE = "unavailable"
 
 
 class RegistryError(Exception):
@@ -92,6 +94,18 @@ class RateLimitedError(RegistryError):
     def __init__(self, detail: str, retry_after: int) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
+class UnavailableError(RegistryError):
+    """The database cannot be read or written now, so no status can be confirmed: the
+    registry fails closed (503, ``Retry-After``) rather than answer from old memory."""
+
+    kind = ErrorKind.UNAVAILABLE
+    rule = "unavailable"
+    retry_after = 10
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after)}

@@ -43,7 +43,7 @@ from registry.edge.answers import Answer, Representation
 from registry.edge.app_state import registry_of
 from registry.edge.i18n import Language, local_name, translated
 from registry.edge.labels import N_
-from registry.errors import NotFoundError, RegistryError
+from registry.errors import NotFoundError, RegistryError, UnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +193,8 @@ def render_badge(facts: BadgeFacts, variant: Variant) -> str:
     box = BOXES[variant.size]
     texts = texts_in(variant.lang)
     status = texts[facts.state]
-    if facts.state == "unknown":
+    if facts.state in ("unknown", "unavailable"):
+        # Nothing read from the registry: only the code asked for, and where to look.
         scheme = texts["registry"]
         holder = facts.code
         domain = texts["check"]
@@ -391,8 +392,34 @@ async def badge(request: Request[Any, Any, Any]) -> Answer:
     scope = request.scope
     address = badge_address(scope["path_params"]["name"], scope["query_string"])
     asking = Asking.of(scope)
-    rendered, max_age = await badge_answer(registry, address, asking)
+    try:
+        rendered, max_age = await badge_answer(registry, address, asking)
+    except UnavailableError as error:
+        # Fail closed, in a form a shop's page shows: an image, never a broken one.
+        return unavailable_badge(registry, address, asking.method, error.retry_after)
     return rendered.answer(asking.method, asking.if_none_match, max_age)
+
+
+def unavailable_badge(
+    registry: Services, address: BadgeAddress, method: str, retry_after: int
+) -> Answer:
+    """The badge that says the status cannot be confirmed now (503, never cached): what
+    every badge shows once the database has not confirmed its status for
+    ``REGISTRY_CACHE_SECONDS``."""
+    public = registry.uow.settings.public_url
+    code = address.code or ""
+    facts = BadgeFacts(
+        state="unavailable",
+        link=f"{public}/c/{quote(code)}" if code else public + "/",
+        code=code,
+    )
+    body = render_badge(facts, address.variant).encode("utf-8")
+    headers = {
+        **badge_headers(http.etag_of(body), 0),
+        "cache-control": "no-store",
+        "retry-after": str(retry_after),
+    }
+    return Answer(body, headers, media_type=SVG, status=503, head=method == "HEAD")
 
 
 @dataclass(frozen=True)

@@ -111,4 +111,7 @@ def _render_certificate(
             "witnesses": registry.transparency.witness_status(),
         },
     )
-    return http.RenderedPage.of(html, snapshot.until)
+    # The page says what the snapshot says: it is kept no longer than the snapshot may be.
+    return http.RenderedPage.of(
+        html, registry.caches.confirmed_until(snapshot.read_at, snapshot.until)
+    )

@@ -235,16 +235,20 @@ class CertificateSnapshot:
     etag: str
     until: datetime | None
     """When the clock alone changes the status shown (expiry); None if it never will."""
+    read_at: datetime | None = None
+    """When the database last confirmed it: what is made from it (a page) is kept no
+    longer than ``REGISTRY_CACHE_SECONDS`` after that (``Caches.confirmed_until``)."""
 
     @classmethod
-    def of(cls, public: CertificatePublic) -> CertificateSnapshot:
+    def of(cls, public: CertificatePublic, read_at: datetime | None = None) -> CertificateSnapshot:
         body = msgspec.json.encode(public)
         changes = public.status in (
             CertificateStatus.VALID,
             CertificateStatus.SUSPENDED,
             SIGNATURE_BEING_REPLACED,
         )
-        return cls(public, body, strong_etag(body), public.valid_until if changes else None)
+        until = public.valid_until if changes else None
+        return cls(public, body, strong_etag(body), until, read_at)
 
 
 def certificate_by_code_public(session: Session, code: str, now: datetime) -> CertificatePublic:

@@ -145,12 +145,13 @@ class CertificateService:
     def _load(self, code: str) -> CertificateSnapshot | NotFoundError:
         """The snapshot, or the error saying there is none (kept too: unknown codes are
         asked for again and again)."""
+        now = self.uow.clock()
         with self.uow.db.read() as session:
             try:
-                public = queries.certificate_by_code_public(session, code, self.uow.clock())
+                public = queries.certificate_by_code_public(session, code, now)
             except NotFoundError as error:
                 return error
-        return CertificateSnapshot.of(public)
+        return CertificateSnapshot.of(public, read_at=now)
 
     def certificates(self, **filters: Any) -> Page[CertificatePublic]:
         with self.uow.db.read() as session:

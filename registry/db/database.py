@@ -11,9 +11,12 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel import Session
+
+from registry.errors import UnavailableError
 
 T = TypeVar("T")
 
@@ -66,15 +69,21 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; it never commits."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        """A session for reading; it never commits.
+
+        Raises UnavailableError when the database cannot be reached or read.
+        """
+        with _failing_closed(), Session(self.engine, expire_on_commit=False) as session:
             yield session
             session.rollback()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session whose work commits as one transaction, or not at all."""
-        with Session(self._write_engine, expire_on_commit=False) as session:
+        """A session whose work commits as one transaction, or not at all.
+
+        Raises UnavailableError when the database cannot be reached or written.
+        """
+        with _failing_closed(), Session(self._write_engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -82,8 +91,36 @@ class Database:
                 session.rollback()
                 raise
 
+    def ping(self) -> None:
+        """Read the schema's version: the database answers and holds a registry.
+
+        Raises UnavailableError when it does not.
+        """
+        with self.read() as session:
+            session.connection().execute(text("SELECT version_num FROM alembic_version"))
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _failing_closed() -> Iterator[None]:
+    """The database being gone (refused, dropped, unreadable) as the registry's own
+    error, so every answer that needed it can say so; other database errors (a
+    constraint, a bug in SQL) pass through as they are."""
+    try:
+        yield
+    except (OperationalError, InterfaceError) as error:
+        raise UnavailableError(
+            "the registry's database cannot be reached now, so no status can be confirmed;"
+            " try again shortly"
+        ) from error
+    except DBAPIError as error:
+        if error.connection_invalidated:
+            raise UnavailableError(
+                "the registry's database connection was lost; try again shortly"
+            ) from error
+        raise
 
 
 def once_per_transaction(session: Session, key: Hashable, read: Callable[[], T]) -> T:

@@ -8,6 +8,11 @@ never kept; and the lifetime an answer announces comes from the same clock that 
 entries (``FreshCache.lifetime``). Callers say what to load (``fetch`` in a thread,
 ``fetch_soon`` on the event loop); none of them takes stamps or stores entries itself.
 
+Failing closed: no entry outlives ``REGISTRY_CACHE_SECONDS`` after the database last
+confirmed it (an answer made from another cached value takes that value's confirmation
+time, ``Caches.confirmed_until``); after that the load runs again, and when the database
+is gone it raises ``UnavailableError`` and the answer says the status is unavailable.
+
 ``FreshCache`` holds what a committed change can make stale (a certificate, a badge, a
 page, the checkpoint): it empties itself when the ``ChangeSignal`` stamp moves, and an
 entry also ends at its own deadline (the moment the clock alone changes a status) and at
@@ -172,6 +177,16 @@ class Caches:
         if found is None:
             found = self._named.setdefault(name, self.fresh())
         return found
+
+    def confirmed_until(self, read_at: datetime | None, until: datetime | None) -> datetime | None:
+        """The deadline of an answer made from a value the database confirmed at
+        ``read_at`` that the clock alone changes at ``until``: a derived answer (a page
+        made from a cached certificate) is served no longer after the confirmation than
+        the value itself may be, ``REGISTRY_CACHE_SECONDS``."""
+        if read_at is None:
+            return until
+        latest = read_at + self._max_age
+        return latest if until is None else min(until, latest)
 
     def remember(self, key: tuple[Hashable, ...], read: Callable[[], V]) -> V:
         """Reference data every page reads (schemes, bodies, keys): read once until the

@@ -51,6 +51,7 @@ def page_route(
         name=name,
         include_in_schema=False,
         sync_to_thread=True if in_thread else None,
+        opt={"page": True},  # an error on it is answered as a page (edge/problems.py)
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from litestar import Request
+from litestar import Request, Response
 from litestar.handlers import HTTPRouteHandler
 
 from registry.edge import http, templating, views
@@ -59,3 +59,17 @@ def not_found(
     request: Request[Any, Any, Any], page: views.PageContext, what: str, **context: Any
 ) -> Answer:
     return not_found_page(page, what, **context).answer_to(request.scope, http.NOT_FOUND_MAX_AGE)
+
+
+def unavailable_page(request: Request[Any, Any, Any], retry_after: int) -> Response[bytes]:
+    """The 503 page, in the page's language, of a page whose status cannot be confirmed
+    now (the database is gone): never a status from old memory, never kept by a cache."""
+    page = page_context(request)
+    html = templating.render(page.lang, "errors/unavailable.html", {"page": page})
+    headers = {
+        **http.PAGE_HEADERS,
+        "cache-control": "no-store",
+        "retry-after": str(retry_after),
+        "vary": "Accept-Language",
+    }
+    return Response(html.encode("utf-8"), status_code=503, media_type=http.HTML, headers=headers)

@@ -4,7 +4,8 @@ an RFC 9457 ``application/problem+json`` document whose ``detail`` says what is 
 
 Pages speak HTML, not problem documents, but take their status from ``status_of`` too;
 an address outside ``/api/`` that matches no route answers a browser (one that asks for
-``text/html``) with the not-found page in its language, everyone else with the problem.
+``text/html``) with the not-found page in its language, everyone else with the problem;
+a page whose database is gone answers the 503 page of ``edge/pages.py`` here.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 
 from registry.edge import http
 from registry.edge.i18n import Language, api_language
-from registry.edge.pages import not_found_page, page_context
+from registry.edge.pages import not_found_page, page_context, unavailable_page
 from registry.edge.problem_catalogue import CATALOGUE
-from registry.errors import ErrorKind, RegistryError
+from registry.errors import ErrorKind, RegistryError, UnavailableError
 
 log = logging.getLogger("registry")
 
@@ -37,6 +38,7 @@ STATUS_OF_KIND = {
     ErrorKind.CONFLICT: 409,
     ErrorKind.RULE: 422,
     ErrorKind.RATE_LIMITED: 429,
+    ErrorKind.UNAVAILABLE: 503,
 }
 TITLES = {
     400: "Bad request",
@@ -50,6 +52,7 @@ TITLES = {
     422: "Rule violated",
     429: "Too many requests",
     500: "Internal server error",
+    503: "Service unavailable",
 }
 
 
@@ -105,9 +108,12 @@ def public_url(request: Request[Any, Any, Any]) -> str:
     return str(request.app.state.settings.public_url)
 
 
-def registry_error_handler(
-    request: Request[Any, Any, Any], exc: RegistryError
-) -> Response[dict[str, Any]]:
+def registry_error_handler(request: Request[Any, Any, Any], exc: RegistryError) -> Response[Any]:
+    handler = request.scope.get("route_handler")
+    if isinstance(exc, UnavailableError) and handler is not None and handler.opt.get("page"):
+        # A page says it in the visitor's language; a page that answers itself (the
+        # badge) never gets here.
+        return unavailable_page(request, exc.retry_after)
     response = problem(
         status_of(exc),
         exc.detail,

@@ -80,6 +80,7 @@ def _public_paths(world: World) -> list[str]:
         "/status/1/revocation",
         "/status/1/suspension",
         "/healthz",
+        "/livez",
     ]
 
 

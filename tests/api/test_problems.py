@@ -310,6 +310,7 @@ def test_openapi_healthz_and_security_headers_on_success(
         "RevokeToken": ("/api/v1/tokens/{token_id}", "delete"),
         "WhoAmI": ("/api/v1/me", "get"),
         "Health": ("/healthz", "get"),
+        "Liveness": ("/livez", "get"),
         "Jwks": ("/.well-known/jwks.json", "get"),
     }
     for operation, where in expected.items():

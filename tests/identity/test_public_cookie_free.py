@@ -34,6 +34,7 @@ SCHEMA_VIEWERS = re.compile(r"^/schema(/|$)")  # Litestar's own OpenAPI pages
 def public_addresses(code: str, tile: str, log_path: str) -> dict[str, list[str]]:
     return {
         "/healthz": ["/healthz"],
+        "/livez": ["/livez"],
         "/.well-known/jwks.json": ["/.well-known/jwks.json"],
         "/api/v1/schemes": ["/api/v1/schemes"],
         "/api/v1/schemes/{slug:str}": ["/api/v1/schemes/webwinkel"],

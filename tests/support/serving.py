@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,10 +41,15 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None
 
 @contextmanager
 def serving(
-    settings: Settings, folder: Path, count: int = 2, port: int | None = None
+    settings: Settings,
+    folder: Path,
+    count: int = 2,
+    port: int | None = None,
+    extra_env: Mapping[str, str] | None = None,
 ) -> Iterator[list[str]]:
     """``count`` server processes on the registry's one database, initialised beforehand;
-    the first on ``port`` when given (the port of the registry's public URL)."""
+    the first on ``port`` when given (the port of the registry's public URL);
+    ``extra_env``: more ``REGISTRY_*`` settings for the servers."""
     initialise(settings)
     env = {
         **os.environ,
@@ -54,6 +59,7 @@ def serving(
         "REGISTRY_KEY_PASSPHRASE": settings.key_passphrase or "",
         "REGISTRY_KEY_KDF_ROUNDS": str(settings.key_kdf_rounds),
         "REGISTRY_SWEEP_INTERVAL": "0",
+        **(extra_env or {}),
     }
     if settings.witnesses_file is not None:
         env["REGISTRY_WITNESSES"] = str(settings.witnesses_file)

@@ -157,3 +157,34 @@ def test_a_new_signal_file_never_matches_an_old_stamp(tmp_path: Path) -> None:
     before = ChangeSignal(path).stamp()
     path.unlink()
     assert ChangeSignal(path).stamp() != before
+
+
+def test_an_answer_made_from_a_cached_value_ends_with_its_confirmation() -> None:
+    from registry.edge.caches import Caches
+
+    caches = Caches(ChangeSignal(), FakeClock(T0), entries=10, seconds=60)
+    read_at = T0 - timedelta(seconds=50)
+    # Made now from a value the database confirmed 50 s ago: 10 s left, not 60.
+    assert caches.confirmed_until(read_at, None) == T0 + timedelta(seconds=10)
+    # An earlier deadline of its own (expiry) still wins.
+    assert caches.confirmed_until(read_at, T0) == T0
+    assert caches.confirmed_until(None, T0) == T0
+
+
+def test_a_database_that_is_gone_is_unavailable_not_an_internal_error(tmp_path: Path) -> None:
+    import socket
+
+    from registry.db.database import Database
+    from registry.errors import UnavailableError
+
+    with socket.socket() as s:  # a port nobody listens on once closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    refused = Database(f"postgresql+psycopg://postgres@127.0.0.1:{port}/registry")
+    with pytest.raises(UnavailableError, match="cannot be reached"):
+        refused.ping()
+    refused.dispose()
+    empty = Database(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    with pytest.raises(UnavailableError):  # reachable, but it holds no registry
+        empty.ping()
+    empty.dispose()

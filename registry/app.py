@@ -210,6 +210,9 @@ def create_app(
     """The registry as an ASGI app; everything it needs is built from ``settings``."""
     db = Database(settings.database_url)
     service = Services.build(settings, db, keyring or KeyRing.from_settings(settings), clock)
+    # A database restored behind the published log serves nothing until an operator
+    # has continued the log under a new origin (registry log continue).
+    service.transparency.refuse_if_pending()
     # Several servers may sweep at once: the sweep locks the rows it expires and skips
     # those another process holds, so each expiry is recorded once.
     start_sweeper, stop_sweeper = _periodic(

@@ -45,7 +45,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         # on; the worker processes read it from the environment they inherit.
         os.environ["REGISTRY_PUBLIC_URL"] = served_url(args.host, args.port)
         settings = Settings.from_env()
-    initialise(settings)
+    initialise(settings).transparency.refuse_if_pending()
     print(f"serving the registry at {settings.public_url}", flush=True)
     # The event loop is granian's "auto": uvloop, a dependency, where it runs (6 to 15%
     # more requests/s than asyncio here, the constant endpoint and the badge alike).
@@ -191,6 +191,34 @@ def _verify(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from registry.db.backup import backup
+
+    size = backup(settings.database_url, Path(args.file))
+    print(f"backup of {settings.database_url} written to {args.file} ({size} bytes)")
+    return 0
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    from registry.db.backup import restore
+
+    restore(settings.database_url, Path(args.file))
+    print(f"restored {settings.database_url} from {args.file}")
+    check = open_registry(settings).transparency.check_restored()
+    for line in check.lines():
+        print(line)
+    return 3 if check.behind else 0
+
+
+def _log_continue(settings: Settings, _args: argparse.Namespace) -> int:
+    registry = open_registry(settings)
+    origin = registry.transparency.continue_log()
+    print(f"the log continues under the new origin {origin}; its entry 0 is log.continued")
+    codes = registry.certificates.carry_into_log("log continued after a restore")
+    print(f"reissued {len(codes)} credential(s) into the new log")
+    return 0
+
+
 def _log_verify(settings: Settings, args: argparse.Namespace) -> int:
     from registry.db.database import Database
     from registry.logcheck import verify_log
@@ -327,9 +355,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.set_defaults(run=_verify)
 
+    backup = commands.add_parser("backup", help="write a consistent copy of the database")
+    backup.add_argument("file", help="the backup file to write (never overwritten)")
+    backup.set_defaults(run=_backup)
+    restore = commands.add_parser(
+        "restore", help="put a backup back (servers stopped) and compare its log"
+    )
+    restore.add_argument("file", help="a file written by `registry backup`")
+    restore.set_defaults(run=_restore)
+
     log = commands.add_parser("log", help="check the transparency log").add_subparsers(
         dest="log_command", required=True
     )
+    log.add_parser(
+        "continue",
+        help="after a restore behind the published log: continue under a new origin",
+    ).set_defaults(run=_log_continue)
     log_verify = log.add_parser(
         "verify", help="recompute the whole log from the database and check it"
     )

@@ -94,6 +94,24 @@ class CertificateService:
             if len(due) < batch:
                 return done
 
+    def carry_into_log(self, reason: str, batch: int = 200) -> list[str]:
+        """Reissue every certificate's credential into the current log (after a log
+        continued from a restore, the entries that carried them belong to the old
+        origin): each gets a ``credential.reissued`` entry that ``/proof`` then serves.
+        Reissues, in batches, the certificates whose latest credential event comes
+        before the log's first entry was written. Returns the codes reissued."""
+        done: list[str] = []
+        while True:
+            with self.uow.write() as session:
+                issuer = self._issuer(session)
+                due = store.credentials_outside_log(session, batch)
+                now = self.uow.clock()
+                for certificate in due:
+                    store.reissue(session, issuer, certificate, now, reason)
+                done.extend(c.code for c in due)
+            if len(due) < batch:
+                return done
+
     def status_list(self, number: int, purpose: str) -> str:
         """The signed status list as stored (compact JWS), from memory until the next change."""
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from registry.bodies.store import accreditation_on
 from registry.certificates.credentials import credential_payload
@@ -28,6 +28,7 @@ from registry.db.tables import (
     Certificate,
     CertificateDomain,
     CertificateEvent,
+    LogEntry,
     Organisation,
     OrganisationDomain,
     Person,
@@ -286,6 +287,29 @@ def signed_at(history: Iterable[CertificateEvent]) -> datetime:
     times = [event.at for event in history if event.type in CREDENTIAL_EVENTS]
     assert times, "a certificate's history starts with the event of its first credential"
     return max(times)
+
+
+def credentials_outside_log(session: Session, limit: int) -> list[Certificate]:
+    """Up to ``limit`` certificates whose current credential no entry of the current log
+    carries: its latest credential event is from before the log's first entry (a log
+    continued after a restore starts empty), in issue order."""
+    first = session.exec(select(LogEntry.created_at).where(LogEntry.idx == 0)).first()
+    if first is None:
+        return []
+    latest = (
+        select(CertificateEvent.certificate_id)
+        .where(col(CertificateEvent.type).in_(CREDENTIAL_EVENTS))
+        .group_by(col(CertificateEvent.certificate_id))
+        .having(func.max(CertificateEvent.at) < first)
+    )
+    return list(
+        session.exec(
+            select(Certificate)
+            .where(col(Certificate.id).in_(latest))
+            .order_by(col(Certificate.id))
+            .limit(limit)
+        )
+    )
 
 
 def compromised_key_to_replace(session: Session, kid: str) -> SigningKey:

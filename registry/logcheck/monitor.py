@@ -23,7 +23,7 @@ from typing import Any
 from registry.errors import InvalidInputError
 from registry.logcheck import errors
 from registry.logcheck.errors import LogCheckError
-from registry.logcheck.tilecheck import Fetch, check_entries
+from registry.logcheck.tilecheck import Fetch, check_entries, tile_at
 from registry.tlog import (
     Checkpoint,
     CheckpointError,
@@ -31,8 +31,10 @@ from registry.tlog import (
     NoteError,
     NoteVerifier,
     ProofError,
+    Tile,
     VerifierKeyError,
     open_note,
+    parse_entry_bundle,
     parse_verifier_key,
     verify_consistency,
 )
@@ -83,17 +85,37 @@ class MonitorState:
 
 
 @dataclass(frozen=True)
+class Continuation:
+    """A documented break: the old origin's last checkpoint, carried by ``log.continued``
+    as entry 0 of a new origin signed by the same log key."""
+
+    origin: str
+    size: int
+    seen: int  # the size this monitor had seen of the old origin
+    reason: str
+
+
+@dataclass(frozen=True)
 class MonitorResult:
     previous: MonitorState | None
     current: MonitorState
     checked_entries: int
     pinned: bool
+    continued: Continuation | None = None
 
     def lines(self) -> list[str]:
         now = self.current
         out = [f"checkpoint of {now.origin}: size {now.size}, root {now.root}, signature valid"]
         before = self.previous
-        if before is None:
+        if self.continued is not None:
+            gone = self.continued
+            out.append(
+                f"log continued: {gone.origin} ended at size {gone.size} (the checkpoint carried "
+                f"by {CONTINUED} at entry 0, signed by the same log key; this monitor had seen "
+                f"size {gone.seen}); it continues as {now.origin}: {gone.reason}"
+            )
+            out.append(f"now following {now.origin} with verifier key {now.vkey}")
+        elif before is None:
             out.append("first run: no earlier checkpoint to compare with")
         elif before.size == now.size:
             out.append(f"unchanged since the last run (size {now.size}, same root)")
@@ -176,10 +198,15 @@ def monitor_once(
         )
     verifier = _verifier(vkey)
     note = fetch("log/checkpoint")
-    checkpoint = _open_checkpoint(note, verifier)
-    if state is not None:
-        _compare(fetch, state, checkpoint)
-    start = 0 if state is None else state.size
+    continued = None
+    if state is not None and _origin_of(note) not in (None, state.origin):
+        vkey, checkpoint, continued = _continued(fetch, state, note)
+        start = 0
+    else:
+        checkpoint = _open_checkpoint(note, verifier)
+        if state is not None:
+            _compare(fetch, state, checkpoint)
+        start = 0 if state is None else state.size
     checked = check_entries(fetch, checkpoint.size, checkpoint.root_hash, start)
     current = MonitorState(
         origin=checkpoint.origin,
@@ -188,7 +215,79 @@ def monitor_once(
         root=b64encode(checkpoint.root_hash),
         note=note.decode("utf-8"),
     )
-    return MonitorResult(state, current, checked, pinned)
+    return MonitorResult(state, current, checked, pinned, continued)
+
+
+CONTINUED = "log.continued"
+
+
+def _origin_of(note: bytes) -> str | None:
+    """The origin line of a note, unverified (None when there is none)."""
+    first = note.split(b"\n", 1)[0]
+    return first.decode("utf-8", "replace") if first else None
+
+
+def _continued(
+    fetch: Fetch, state: MonitorState, note: bytes
+) -> tuple[str, Checkpoint, Continuation]:
+    """Accept a new origin only as the documented continuation of the one followed:
+    signed by the same log key (under the new name), its entry 0 ``log.continued``
+    carrying a checkpoint of the old origin, signed by that key, no smaller than the
+    one seen and, at the size seen, with the root seen. Anything else is a fork.
+    Returns the new verifier key, the new checkpoint and what was continued."""
+    old = _verifier(state.vkey)
+    vkey = fetch("log/vkey").decode("utf-8", "replace").strip()
+    new = _verifier(vkey)
+    if new.public_key != old.public_key:
+        raise LogCheckError(
+            f"the log's origin changed from {state.origin!r} to {_origin_of(note)!r} under "
+            "another key: not a continuation of the log followed",
+            rule=errors.FORK,
+        )
+    checkpoint = _open_checkpoint(note, new)
+    if checkpoint.size == 0:
+        raise LogCheckError(
+            f"the log's origin changed from {state.origin!r} to {checkpoint.origin!r}, an "
+            f"empty log with no {CONTINUED} entry",
+            rule=errors.FORK,
+        )
+    check_entries(fetch, checkpoint.size, checkpoint.root_hash, 0)  # entry 0 is now proven
+    first = tile_at(0, 0, checkpoint.size)
+    bundle = Tile("entries", 0, first.width)
+    entry: Any = json.loads(parse_entry_bundle(fetch(f"log/{bundle.path}"), first.width)[0])
+    data = entry.get("data", {}) if isinstance(entry, dict) else {}
+    if not isinstance(entry, dict) or entry.get("type") != CONTINUED:
+        raise LogCheckError(
+            f"the log's origin changed from {state.origin!r} to {checkpoint.origin!r}, but "
+            f"its entry 0 is no {CONTINUED} entry: an undocumented break",
+            rule=errors.FORK,
+        )
+    carried = _open_checkpoint(str(data.get("checkpoint", "")).encode("utf-8"), old)
+    if carried.origin != state.origin:
+        raise LogCheckError(
+            f"the log's origin changed from {state.origin!r} to {checkpoint.origin!r}, whose "
+            f"{CONTINUED} entry continues another log, {carried.origin!r}",
+            rule=errors.FORK,
+        )
+    if carried.size < state.size:
+        raise LogCheckError(
+            f"rollback: {CONTINUED} carries the checkpoint of {state.origin} at size "
+            f"{carried.size}, smaller than the size {state.size} this monitor saw",
+            rule=errors.ROLLBACK,
+        )
+    if carried.size == state.size and carried.root_hash != state.root_hash:
+        raise LogCheckError(
+            f"fork: {CONTINUED} carries a root for size {carried.size} of {state.origin} "
+            "other than the one this monitor saw",
+            rule=errors.FORK,
+        )
+    gone = Continuation(
+        origin=carried.origin,
+        size=carried.size,
+        seen=state.size,
+        reason=str(entry.get("reason", "")),
+    )
+    return vkey, checkpoint, gone
 
 
 def _verifier(vkey: str) -> NoteVerifier:

@@ -25,7 +25,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, func, select
 
 from registry.db.status_tables import StatusEntry, StatusListCredential
-from registry.db.tables import Certificate
+from registry.db.tables import Certificate, RegistryMeta
 from registry.discovery.context import VC_CONTEXT, context_url
 from registry.domain.bitstring import LIST_SIZE, encode
 from registry.domain.status import Transition
@@ -35,6 +35,7 @@ from registry.signing import Signer, format_time, sign_credential, stored_kid
 PURPOSES: Final = ("revocation", "suspension")
 MEDIA_TYPE: Final = "application/vc+jwt"  # VC-JOSE-COSE §6.1
 _ALLOCATION = "status_allocation"  # session.info: this transaction's _Allocation
+FLOOR_KEY = "status_list_floor"  # registry_meta: the first list number a draw may use
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,12 @@ class _Allocation:
 
     def __init__(self, session: Session) -> None:
         last = session.exec(select(func.max(StatusEntry.list_number))).one()
-        self.number = int(last or 1)
+        # After a log continued from a restore, lists before the floor may hold indexes
+        # handed out after the backup: new draws start at the floor, a list of its own.
+        floor = session.get(RegistryMeta, FLOOR_KEY)
+        self.number = max(int(last or 1), int(floor.value) if floor is not None else 1)
         self.taken = set(self._taken(session, self.number))
-        self.opened = last is None
+        self.opened = last is None or self.number > int(last)
 
     @staticmethod
     def _taken(session: Session, number: int) -> Iterable[int]:

@@ -12,7 +12,7 @@ from registry.discovery.issuer import ensure_issuer_url
 from registry.edge.caches import Caches, FreshCache
 from registry.edge.schemas import Page
 from registry.tlog.policy import Policy
-from registry.transparency import cosigning, journal, keys, queries
+from registry.transparency import continuation, cosigning, journal, keys, queries
 from registry.transparency.schemas import ConsistencyProof, InclusionProof, LogEntryPublic
 from registry.transparency.unit_of_work import UnitOfWork
 
@@ -28,6 +28,30 @@ class TransparencyService:
 
     def sign_checkpoint(self) -> int:
         return self.uow.sign_checkpoint()
+
+    # --- restore ----------------------------------------------------------------------------
+
+    def check_restored(self) -> continuation.RestoreCheck:
+        """Compare a just-restored log with the checkpoint last published (kept beside the
+        keys); a log behind it leaves the registry refusing to serve until
+        ``continue_log``."""
+        with self.uow.db.write() as session:
+            return continuation.check_restored(session, self.uow.settings.keys_dir)
+
+    def refuse_if_pending(self) -> None:
+        """Raises ConflictError while a restore waits for ``registry log continue``."""
+        with self.uow.db.read() as session:
+            continuation.refuse_if_pending(session)
+
+    def continue_log(self) -> str:
+        """The operator's confirmation: a new log origin whose first entry carries the
+        published checkpoint (``continuation.continue_log``); returns the new origin."""
+        with self.uow.write(continuing=True) as session:
+            origin = continuation.continue_log(
+                session, self.uow.settings.keys_dir, self.uow.settings.public_host, self.uow.clock()
+            )
+        self._write_jwks_copy()
+        return origin
 
     def log_checkpoint(self) -> str:
         return self._checkpoint.fetch("head", self._read_checkpoint)

@@ -20,7 +20,7 @@ from registry.db import change_feed
 from registry.db.database import Database
 from registry.edge.changes import ChangeSignal
 from registry.identity.auth import Actor, record_write
-from registry.transparency import journal
+from registry.transparency import continuation, journal
 from registry.transparency.keys import KeyRing
 
 
@@ -45,13 +45,22 @@ class UnitOfWork:
         self.checkpoint_listeners: list[Callable[[], None]] = []
 
     @contextmanager
-    def write(self, actor: Actor | None = None, action: str = "") -> Iterator[Session]:
+    def write(
+        self, actor: Actor | None = None, action: str = "", *, continuing: bool = False
+    ) -> Iterator[Session]:
         """One use case's transaction, recorded with who did it when an actor is given;
-        if it appended to the log, a checkpoint is signed after commit."""
+        if it appended to the log, a checkpoint is signed after commit.
+
+        Raises ConflictError while a restore behind the published log waits for
+        ``registry log continue`` (``continuing``: that command itself): a write would
+        fork the log under its old origin.
+        """
         with self.db.write() as session:
             # Every write use case appends to the log, so writers queue for the log's slot
             # before they read the state they check: two suspensions cannot both see "valid".
             journal.serialise(session)
+            if not continuing:
+                continuation.refuse_if_pending(session)
             yield session
             if actor is not None:
                 record_write(session, actor, action, self.clock())
@@ -71,7 +80,11 @@ class UnitOfWork:
                 signer = self.keyring.note_signer(session, journal.origin(session))
                 checkpoint = journal.sign_checkpoint(session, signer, self.clock())
                 change_feed.announce(session)
-                return checkpoint.size if checkpoint is not None else 0
+                note = checkpoint.note if checkpoint is not None else None
+            if note is not None:
+                # Beside the keys, outside the database: a restore knows what was published.
+                continuation.keep_published(self.settings.keys_dir, note)
+            return checkpoint.size if checkpoint is not None else 0
         finally:
             self.changes.bump()
             for listener in self.checkpoint_listeners:

@@ -37,7 +37,8 @@ class CertificateController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
         cursor: str | None = None,
         status: Annotated[
-            str | None, Parameter(pattern=r"^(valid|suspended|withdrawn|expired)$")
+            str | None,
+            Parameter(pattern=r"^(valid|suspended|withdrawn|expired|signature_being_replaced)$"),
         ] = None,
         scheme: str | None = None,
         organisation: Annotated[

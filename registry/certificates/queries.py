@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any, Final
 
 import msgspec
-from sqlalchemy import ColumnElement, and_, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import ColumnElement, and_, exists, not_, or_
+from sqlmodel import Session, col, func, select
 
 from registry.certificates.schemas import (
     BodyRef,
@@ -25,7 +25,12 @@ from registry.certificates.schemas import (
     HistoryItem,
     SchemeRef,
 )
-from registry.certificates.store import certificate_by_code, compromised_keys, signed_at
+from registry.certificates.store import (
+    CREDENTIAL_EVENTS,
+    certificate_by_code,
+    compromised_keys,
+    signed_at,
+)
 from registry.certification.assessments import public_findings
 from registry.certification.schemas import FindingPublic, OrganisationPublic
 from registry.db.tables import (
@@ -40,6 +45,7 @@ from registry.db.tables import (
     Person,
     Scheme,
     SchemeVersion,
+    SigningKey,
 )
 from registry.domain.hosts import host_key
 from registry.domain.kvk import normalise_registration_number
@@ -255,17 +261,42 @@ def certificate_by_code_public(session: Session, code: str, now: datetime) -> Ce
     return certificate_public(session, certificate_by_code(session, code), now)
 
 
+def _replacing_signature() -> ColumnElement[bool]:
+    """SQL for ``signature_being_replaced`` (domain/status.py): the credential's key is
+    compromised at or before the latest event that carried a credential."""
+    signed_at = (
+        select(func.max(CertificateEvent.at))
+        .where(
+            CertificateEvent.certificate_id == Certificate.id,
+            col(CertificateEvent.type).in_(CREDENTIAL_EVENTS),
+        )
+        .correlate(Certificate)
+        .scalar_subquery()
+    )
+    return exists().where(
+        col(SigningKey.kid) == col(Certificate.credential_kid),
+        col(SigningKey.status) == "compromised",
+        col(SigningKey.compromised_at) <= signed_at,
+    )
+
+
 def _status_filter(status: str, now: datetime) -> ColumnElement[bool]:
-    """SQL for an effective status (precedence: withdrawn, expired, suspended, valid)."""
+    """SQL for a status shown (precedence: withdrawn, expired, suspended, signature being
+    replaced, valid)."""
     stored, until = col(Certificate.status), col(Certificate.valid_until)
     if status == "withdrawn":
         return stored == "withdrawn"
     if status == "expired":
         return or_(stored == "expired", and_(stored.in_(("valid", "suspended")), until <= now))
-    if status in ("valid", "suspended"):
+    if status == "suspended":
         return and_(stored == status, until > now)
+    if status == "valid":
+        return and_(stored == status, until > now, not_(_replacing_signature()))
+    if status == SIGNATURE_BEING_REPLACED:
+        return and_(stored == "valid", until > now, _replacing_signature())
     raise InvalidInputError(
-        f"unknown status {status!r}; use valid, suspended, withdrawn or expired"
+        f"unknown status {status!r}; use valid, suspended, withdrawn, expired or "
+        f"{SIGNATURE_BEING_REPLACED}"
     )
 
 

@@ -77,6 +77,9 @@ class UnitOfWork:
         shows the change together with a checkpoint that covers it."""
         try:
             with self.db.write() as session:
+                # A restored log behind the published one must not sign its head again
+                # under the old origin (a backup can hold entries not yet signed).
+                continuation.refuse_if_pending(session)
                 signer = self.keyring.note_signer(session, journal.origin(session))
                 checkpoint = journal.sign_checkpoint(session, signer, self.clock())
                 change_feed.announce(session)

@@ -66,6 +66,7 @@ def test_backup_add_restore_verify_and_the_monitor_sees_a_continuation(
     with pytest.raises(ConflictError, match="registry log continue"):
         create_app(settings, clock=clock, keyring=service.uow.keyring)
     assert main(["expire"]) == 1, "no write may sign under the old origin"
+    assert main(["init"]) == 1, "nor may a server start and sign its head again"
     assert "restored behind the published checkpoint" in capsys.readouterr().err
 
     assert main(["log", "continue"]) == 0

@@ -84,6 +84,10 @@ def test_compromised_key_procedure_end_to_end(
     assert (untouched["status"], untouched["signature"]) == ("valid", "current")
     paused = world.client.get(f"/api/v1/certificates/{suspended}").json()
     assert (paused["status"], paused["signature"]) == ("suspended", "being_replaced")
+    listed = world.client.get("/api/v1/certificates?status=valid").json()["items"]
+    assert [c["code"] for c in listed] == [early]
+    listed = world.client.get("/api/v1/certificates?status=signature_being_replaced").json()
+    assert [c["code"] for c in listed["items"]] == [late]
     # Page headline, in both languages, and the badge.
     page = world.client.get(f"/c/{late}?lang=en").text
     assert '<span class="status-word">Signature being replaced</span>' in page
@@ -110,6 +114,8 @@ def test_compromised_key_procedure_end_to_end(
     assert document["history"][-1]["type"] == "credential.reissued"
     assert world.client.get(f"/api/v1/certificates/{suspended}").json()["status"] == "suspended"
     assert 'data-state="valid"' in world.client.get(f"/badge/{late}.svg").text
+    listed = world.client.get("/api/v1/certificates?status=valid").json()["items"]
+    assert {c["code"] for c in listed} == {early, late}
     assert '<span class="status-word">Valid</span>' in world.client.get(f"/c/{late}?lang=en").text
     jwks = parse_jwks(world.client.get("/.well-known/jwks.json").json())
     for code in (early, late, suspended):

@@ -2,12 +2,12 @@
 # Build stage: build the wheel (templates included) and install it into a virtual environment.
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY registry ./registry
 COPY templates ./templates
 RUN python -m venv /opt/registry \
  && /opt/registry/bin/pip install --no-cache-dir --upgrade pip \
- && /opt/registry/bin/pip install --no-cache-dir .
+ && /opt/registry/bin/pip install --no-cache-dir -c requirements.lock .
 
 # Run stage: no compilers, no sources, no keys; a non-root user owns the data and keys volumes.
 FROM python:3.11-slim

@@ -28,12 +28,12 @@ from registry.config import Settings
 from registry.db import change_feed
 from registry.db.database import Database
 from registry.discovery.api import discovery_handlers
-from registry.edge import public_reads
+from registry.edge import hsts, public_reads
 from registry.edge.api_docs import openapi_config
 from registry.edge.app_state import registry_of
 from registry.edge.deps import dependencies
 from registry.edge.problem_pages import problem_page_handlers
-from registry.edge.problems import exception_handlers, require_json_body
+from registry.edge.problems import before_request, exception_handlers
 from registry.edge.templating import STATIC_DIR
 from registry.errors import UnavailableError
 from registry.feeds.api import feed_handlers
@@ -46,6 +46,7 @@ from registry.misuse.api import (
 )
 from registry.misuse.pages import report
 from registry.opendata.api import opendata_handlers
+from registry.organisations.api import LookalikeController
 from registry.schemes.api import SchemeController
 from registry.schemes.pages import scheme
 from registry.search.pages import home
@@ -222,6 +223,9 @@ def create_app(
     )
     feed: list[Callable[[], None]] = []
 
+    async def check_keys() -> None:
+        await anyio.to_thread.run_sync(service.transparency.verify_keys)
+
     async def start_feed() -> None:
         feed.append(change_feed.listen(settings.database_url, service.uow.changes.bump))
 
@@ -264,6 +268,7 @@ def create_app(
             HolderForeignEmbedController,
             BodyForeignEmbedController,
             MisuseReportController,
+            LookalikeController,
             *web_handlers(),
             *account_handlers(),
             *opendata_handlers(),
@@ -273,12 +278,16 @@ def create_app(
         ],
         dependencies=dependencies(),
         exception_handlers=exception_handlers(),
-        before_request=require_json_body,
-        before_send=[security_headers],
+        before_request=before_request,
+        before_send=[
+            security_headers,
+            *([hsts.add_hsts] if hsts.wanted(settings.public_url) else []),
+        ],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=openapi_config(),
         state=State({"services": service, "settings": settings}),
         on_startup=[
+            check_keys,
             start_feed,
             start_sweeper,
             start_webhooks,
@@ -296,6 +305,7 @@ def create_app(
             db.dispose,
         ],
         debug=False,
+        logging_config=None,  # the server's own configuration (edge/logs.py) stays in force
     )
     app.asgi_handler = public_reads.wrap(app.asgi_handler)  # CORS, and HEAD on every GET
     app.before_send.append(allow_every_routed_method(app))

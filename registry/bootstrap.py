@@ -23,6 +23,7 @@ from registry.feeds.service import FeedService
 from registry.identity.service import IdentityService
 from registry.misuse.service import MisuseService
 from registry.opendata.service import OpenData
+from registry.organisations.service import OrganisationService
 from registry.schemes.service import SchemeService
 from registry.search.service import Search
 from registry.transparency.keys import KeyRing
@@ -46,6 +47,7 @@ class Services:
     transparency: TransparencyService
     webhooks: WebhookService
     misuse: MisuseService
+    organisations: OrganisationService
     search: Search
     opendata: OpenData
     feeds: FeedService
@@ -77,6 +79,7 @@ class Services:
             transparency=TransparencyService(uow, caches),
             webhooks=WebhookService(uow),
             misuse=MisuseService(uow),
+            organisations=OrganisationService(uow),
             search=Search(db, clock),
             opendata=OpenData(uow),
             feeds=FeedService(uow),

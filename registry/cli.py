@@ -40,6 +40,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from granian import Granian
     from granian.constants import Interfaces
 
+    from registry.edge.logs import dict_config
+
     if not os.environ.get("REGISTRY_PUBLIC_URL"):
         # Links, snippets, QR codes and the form's origin check follow the address served
         # on; the worker processes read it from the environment they inherit.
@@ -56,6 +58,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         interface=Interfaces.ASGI,
         workers=args.workers or settings.workers,
         factory=True,
+        log_dictconfig=dict_config(settings.log_format),
+        log_access=False,  # no visitor addresses in the logs
     ).serve()
     return 0
 

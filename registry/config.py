@@ -131,6 +131,36 @@ class Settings:
     security_contact: str | None = None
     """``Contact`` of ``/.well-known/security.txt`` (``REGISTRY_SECURITY_CONTACT``): a
     ``mailto:`` or ``https:`` URI (RFC 9116 §2.5.3)."""
+    webhook_ports: tuple[int, ...] = (443, 8443)
+    """Ports a webhook target on a public host may use (``REGISTRY_WEBHOOK_PORTS``, comma
+    separated)."""
+
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses or networks of the reverse proxies in front of the registry
+    (``REGISTRY_TRUSTED_PROXIES``, comma separated). Only a request from one of them may
+    name the client's address in ``client_address_header``; from anyone else that
+    header is ignored, so a visitor cannot choose the address it is rate-limited by."""
+
+    client_address_header: str = "x-forwarded-for"
+    """Header in which a trusted proxy names the client (``REGISTRY_CLIENT_ADDRESS_HEADER``)."""
+
+    foreign_embeds_per_day: int = 100
+    """Most foreign domains counted per certificate and day
+    (``REGISTRY_FOREIGN_EMBEDS_PER_DAY``); showings on further domains are not stored."""
+
+    foreign_embed_days: int = 90
+    """Days foreign-embed counts are kept (``REGISTRY_FOREIGN_EMBED_DAYS``)."""
+
+    foreign_embeds_per_client_minute: int = 30
+    """Foreign showings one client may have counted per minute
+    (``REGISTRY_FOREIGN_EMBEDS_PER_CLIENT_MINUTE``); the badge still answers beyond it."""
+
+    misuse_reports_per_day: int = 1000
+    """Misuse reports the registry takes per UTC day from everyone together
+    (``REGISTRY_MISUSE_REPORTS_PER_DAY``): a cap no number of clients can get around."""
+
+    log_format: str = "json"
+    """``json`` (one JSON object a line, the default) or ``text`` (``REGISTRY_LOG_FORMAT``)."""
 
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -179,6 +209,26 @@ class Settings:
                     f"{name} must be seconds separated by commas, got {raw!r}"
                 ) from None
 
+        def words(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+            raw = env.get(name)
+            if raw is None or raw.strip() == "":
+                return default
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+        def ports(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+            try:
+                found = tuple(int(part) for part in words(name, tuple(map(str, default))))
+            except ValueError:
+                raise InvalidInputError(
+                    f"{name} must be port numbers separated by commas"
+                ) from None
+            if any(not 0 < port < 65536 for port in found):
+                raise InvalidInputError(f"{name} holds a number that is no port")
+            return found
+
+        log_format = (env.get("REGISTRY_LOG_FORMAT") or defaults.log_format).strip().lower()
+        if log_format not in ("json", "text"):
+            raise InvalidInputError(f"REGISTRY_LOG_FORMAT must be json or text, got {log_format!r}")
         passphrase_file = env.get("REGISTRY_KEY_PASSPHRASE_FILE")
         change_file = env.get("REGISTRY_CHANGE_FILE")
         witnesses_file = env.get("REGISTRY_WITNESSES")
@@ -216,6 +266,23 @@ class Settings:
             witnesses_file=Path(witnesses_file) if witnesses_file else None,
             data_dir=Path(env["REGISTRY_DATA_DIR"]) if env.get("REGISTRY_DATA_DIR") else None,
             security_contact=env.get("REGISTRY_SECURITY_CONTACT") or None,
+            webhook_ports=ports("REGISTRY_WEBHOOK_PORTS", defaults.webhook_ports),
+            trusted_proxies=words("REGISTRY_TRUSTED_PROXIES", defaults.trusted_proxies),
+            client_address_header=(
+                env.get("REGISTRY_CLIENT_ADDRESS_HEADER") or defaults.client_address_header
+            ).lower(),
+            foreign_embeds_per_day=integer(
+                "REGISTRY_FOREIGN_EMBEDS_PER_DAY", defaults.foreign_embeds_per_day
+            ),
+            foreign_embed_days=integer("REGISTRY_FOREIGN_EMBED_DAYS", defaults.foreign_embed_days),
+            foreign_embeds_per_client_minute=integer(
+                "REGISTRY_FOREIGN_EMBEDS_PER_CLIENT_MINUTE",
+                defaults.foreign_embeds_per_client_minute,
+            ),
+            misuse_reports_per_day=integer(
+                "REGISTRY_MISUSE_REPORTS_PER_DAY", defaults.misuse_reports_per_day
+            ),
+            log_format=log_format,
         )
 
     @property

@@ -20,6 +20,7 @@ FEATURES = (
     "transparency",
     "webhooks",
     "misuse",
+    "organisations",
     "search",
     "opendata",
     "feeds",

@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import asdict, dataclass
+from dataclasses import field as dataclass_field
 from functools import cache, lru_cache
 from typing import Any, Final, Literal
 from urllib.parse import parse_qs, quote
@@ -38,7 +39,7 @@ from registry.certificates.schemas import CertificatePublic
 from registry.domain.badge_binding import embedding_hosts, foreign_host
 from registry.domain.codes import InvalidCodeError, normalise_code
 from registry.domain.hosts import unicode_form
-from registry.edge import http, templating
+from registry.edge import client_address, http, templating
 from registry.edge.answers import Answer, Representation
 from registry.edge.app_state import registry_of
 from registry.edge.i18n import Language, local_name, translated
@@ -244,11 +245,11 @@ def main_domain(certificate: CertificatePublic) -> str:
     return domains[0] if domains else ""
 
 
-def _count(registry: Services, code: str, hostname: str) -> None:
+def _count(registry: Services, code: str, hostname: str, client: str | None) -> None:
     """Count a foreign showing; a host that is no web domain is not counted, and a
     failure to count never breaks the badge."""
     try:
-        registry.misuse.count_foreign_badge(code, hostname)
+        registry.misuse.count_foreign_badge(code, hostname, client)
     except RegistryError:
         return
     except Exception:  # the badge must answer even when the counter cannot
@@ -287,6 +288,8 @@ class Asking:
     referer: str | None = None
     origin: str | None = None
     if_none_match: str | None = None
+    # the client's address is worked out from the scope only when a showing is counted
+    scope: Any = dataclass_field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, scope: HTTPScope) -> Asking:
@@ -302,6 +305,7 @@ class Asking:
             found.get(b"referer"),
             found.get(b"origin"),
             found.get(b"if-none-match"),
+            scope,
         )
 
 
@@ -349,7 +353,8 @@ async def badge_answer(
             [d.domain for d in found.domains],
         )
     if foreign is not None and asking.method == "GET":
-        _count(registry, canonical, foreign)
+        client = client_address.of_scope(asking.scope or {}, registry.uow.settings)
+        _count(registry, canonical, foreign, client)
     state: State = "foreign" if foreign is not None else found.status
     until = snapshot.until
 

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel import Session
 
+from registry.db.files import secure_sqlite_file
 from registry.errors import UnavailableError
 
 T = TypeVar("T")
@@ -32,6 +33,7 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     """An engine for ``url``, tuned per backend."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        secure_sqlite_file(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         _configure_sqlite(engine)
         return engine

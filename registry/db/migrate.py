@@ -10,6 +10,8 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
+from registry.db.files import secure_sqlite_file
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -39,6 +41,7 @@ def current_revision(url: str) -> str | None:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at ``url`` to ``revision``; a database already at head is left alone."""
+    secure_sqlite_file(url)
     if revision == "head" and current_revision(url) == head_revision():
         return
     command.upgrade(alembic_config(url), revision)

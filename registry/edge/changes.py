@@ -34,7 +34,7 @@ class ChangeSignal:
         if path is None:
             self._stamp = bytearray(secrets.token_bytes(STAMP_BYTES))
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the keys folder by default
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             if os.fstat(descriptor).st_size < STAMP_BYTES:

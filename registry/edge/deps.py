@@ -26,6 +26,7 @@ FEATURES = (
     "transparency",
     "webhooks",
     "misuse",
+    "organisations",
     "search",
 )
 

@@ -28,6 +28,20 @@ CATALOGUE: Final[dict[str, ProblemKind]] = {
         "The request holds a value the registry cannot accept; detail names the field and why.",
         "Het verzoek bevat een waarde die het register niet aanneemt; detail noemt het veld en de reden.",
     ),
+    "invalid-text": P(
+        400,
+        "Character not accepted",
+        "Teken niet toegestaan",
+        "A field, path or query value holds a character the registry never stores: a NUL or other control character, a lone surrogate or a bidirectional control; detail names the field.",
+        "Een veld, pad of zoekwaarde bevat een teken dat het register nooit opslaat: een NUL- of ander stuurteken, een losse surrogaat of een richtingsteken; detail noemt het veld.",
+    ),
+    "form-token-spent": P(
+        400,
+        "Form already sent",
+        "Formulier al verzonden",
+        "Each form carries a time token that can be sent once; load the form again to send another report.",
+        "Elk formulier draagt een tijdtoken dat één keer verzonden kan worden; laad het formulier opnieuw om nog een melding te sturen.",
+    ),
     "not-found": P(
         404,
         "Not found",

@@ -17,9 +17,9 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
-from registry.edge import http
+from registry.edge import http, input_guard
 from registry.edge.i18n import Language, api_language
 from registry.edge.pages import not_found_page, page_context, unavailable_page
 from registry.edge.problem_catalogue import CATALOGUE
@@ -202,6 +202,21 @@ def integrity_handler(
     )
 
 
+def data_error_handler(
+    request: Request[Any, Any, Any], _exc: DataError | OverflowError
+) -> Response[dict[str, Any]]:
+    """A value the database cannot hold that slipped past the door checks: the input's
+    fault, so a 400, never a 500."""
+    return problem(
+        400,
+        "a value in the request is out of range for the registry",
+        "invalid-input",
+        instance=request.url.path,
+        base=public_url(request),
+        language=language_of(request),
+    )
+
+
 def recursion_handler(
     request: Request[Any, Any, Any], _exc: RecursionError
 ) -> Response[dict[str, Any]]:
@@ -253,6 +268,21 @@ async def require_json_body(request: Request[Any, Any, Any]) -> Response[dict[st
     )
 
 
+async def before_request(request: Request[Any, Any, Any]) -> Response[Any] | None:
+    """The door checks of every request: text and numbers (edge/input_guard.py), then
+    the media type of an API body. A refusal is a problem under ``/api/`` and on every
+    route of the API's contract, a readable page elsewhere."""
+    try:
+        await input_guard.check(request)
+    except RegistryError as error:
+        if request.scope["path"].startswith(("/api/", "/static/")) or input_guard.documented(
+            request
+        ):
+            raise
+        return input_guard.refusal_page(request, status_of(error), error.detail)
+    return await require_json_body(request)
+
+
 def exception_handlers() -> ExceptionHandlersMap:
     """The app's exception handlers, most specific first."""
     return {
@@ -260,5 +290,7 @@ def exception_handlers() -> ExceptionHandlersMap:
         HTTPException: http_error_handler,
         RecursionError: recursion_handler,
         IntegrityError: integrity_handler,
+        DataError: data_error_handler,
+        OverflowError: data_error_handler,
         Exception: internal_error_handler,
     }

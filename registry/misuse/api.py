@@ -8,6 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.params import Parameter
 
+from registry.edge import client_address
 from registry.edge.schemas import Page
 from registry.identity.auth import Actor
 from registry.misuse.foreign_embeds import ForeignEmbedCount
@@ -66,7 +67,7 @@ class MisuseReportController(Controller):
         data: MisuseReportCreate,
     ) -> MisuseReportReceipt:
         """Report a label seen on a site that may not hold it (anyone; rate-limited)."""
-        client = request.client.host if request.client else None
+        client = client_address.of_scope(request.scope, misuse.uow.settings)
         return misuse.submit_misuse_report(data, client)
 
     @get("/", operation_id="ListMisuseReports", sync_to_thread=True)

@@ -29,6 +29,7 @@ from registry.errors import PermissionDeniedError
 from registry.identity.auth import Actor
 
 MAX_ROWS = 1000
+MAX_PENDING = 20_000  # distinct counters held in memory between two flushes, per process
 
 
 class ForeignEmbedCount(Output, kw_only=True):
@@ -62,7 +63,8 @@ class ForeignEmbedTally:
         is not a code or a web domain (an IP address, for instance)."""
         key = (normalise_code(certificate_code), host_key(domain), day)
         with self._lock:
-            self._counts[key] += 1
+            if key in self._counts or len(self._counts) < MAX_PENDING:
+                self._counts[key] += 1
 
     def take(self) -> Counter[tuple[str, str, date]]:
         """The counts so far, leaving the tally empty."""

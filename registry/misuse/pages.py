@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -23,12 +24,13 @@ import msgspec
 from litestar import Request, Response, post
 
 from registry.bootstrap import Services
-from registry.edge import http, templating
+from registry.edge import client_address, http, templating
 from registry.edge.i18n import Language, negotiate, translated
 from registry.edge.labels import N_
 from registry.edge.problems import status_of
 from registry.edge.views import PageContext
 from registry.errors import RateLimitedError, RegistryError
+from registry.misuse.form_tokens import FormTokenSpentError
 from registry.misuse.store import MisuseReportCreate
 
 log = logging.getLogger(__name__)
@@ -70,23 +72,27 @@ def texts_in(language: Language) -> dict[str, str]:
     return translated(TEXTS, language)
 
 
-def _signature(secret: bytes, issued: int) -> str:
-    return hmac.new(secret, PURPOSE + str(issued).encode("ascii"), hashlib.sha256).hexdigest()
+def _signature(secret: bytes, issued: int, nonce: str) -> str:
+    message = PURPOSE + f"{issued}.{nonce}".encode("ascii")
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
 def make_token(secret: bytes, now: datetime) -> str:
-    """A time token: when the form was made, and an HMAC of that under the secret."""
+    """A time token: when the form was made, a random nonce (so that each form's token
+    is its own, and spent once), and an HMAC of both under the secret."""
     issued = int(now.timestamp())
-    return f"{issued}.{_signature(secret, issued)}"
+    nonce = secrets.token_urlsafe(12)
+    return f"{issued}.{nonce}.{_signature(secret, issued, nonce)}"
 
 
 def token_problem(secret: bytes, token: str, now: datetime) -> str | None:
     """None for a good token; else "too_fast" or "expired" (which covers forged)."""
-    issued_text, _, signature = token.partition(".")
-    if not issued_text.isdigit() or len(issued_text) > 12:
+    issued_text, _, rest = token.partition(".")
+    nonce, _, signature = rest.partition(".")
+    if not issued_text.isdigit() or len(issued_text) > 12 or not nonce.isascii():
         return "expired"
     issued = int(issued_text)
-    if not hmac.compare_digest(signature, _signature(secret, issued)):
+    if not hmac.compare_digest(signature, _signature(secret, issued, nonce)):
         return "expired"
     age = now.timestamp() - issued
     if age < MIN_AGE:
@@ -120,17 +126,18 @@ def _own_origin(public_url: str) -> str:
 
 
 def same_origin(request: Request[Any, Any, Any], public_url: str) -> bool:
-    """Whether the browser says the form came from our own pages (when it says anything).
+    """Whether the browser says the form came from our own pages; saying nothing is a no.
 
-    ``Sec-Fetch-Site`` decides where the browser sends it. ``Origin`` counts only when it
-    names an origin: under the pages' ``no-referrer`` policy a browser sends
-    ``Origin: null`` with a form it posts to the same origin, which says nothing.
-    """
-    fetch_site = request.headers.get("sec-fetch-site")
-    if fetch_site is not None:
-        return fetch_site.strip().lower() == "same-origin"
+    ``Sec-Fetch-Site: same-origin`` decides where a browser sends it; ``Origin`` counts
+    only when it names an origin, since browsers send ``Origin: null`` for a form posted
+    from a page under ``Referrer-Policy: no-referrer`` (ours)."""
+    fetch_site = (request.headers.get("sec-fetch-site") or "").strip().lower()
+    if fetch_site and fetch_site != "same-origin":
+        return False
     origin = (request.headers.get("origin") or "").strip().lower()
-    return origin in ("", "null") or origin == _own_origin(public_url)
+    if origin and origin != "null" and origin != _own_origin(public_url):
+        return False
+    return fetch_site == "same-origin" or origin == _own_origin(public_url)
 
 
 @dataclass(frozen=True)
@@ -176,7 +183,9 @@ def handle(
             },
             MisuseReportCreate,
         )
-        receipt = registry.misuse.submit_misuse_report(data, client)
+        receipt = registry.misuse.submit_misuse_report(data, client, form.get("t", ""))
+    except FormTokenSpentError:
+        return refused(400, "expired")
     except msgspec.ValidationError as error:
         return refused(400, "invalid", str(error))
     except RateLimitedError as error:
@@ -207,7 +216,7 @@ async def report(request: Request[Any, Any, Any], registry: Services) -> Respons
     language = form.get("lang", language) if form.get("lang") in ("nl", "en") else language  # type: ignore[assignment]
     if not allowed:
         form = {}
-    client = request.client.host if request.client else None
+    client = client_address.of_scope(request.scope, registry.uow.settings)
     outcome = await anyio.to_thread.run_sync(handle, registry, form, client, language, allowed)
     page = PageContext(language, explicit, "/")
     html = templating.render(

@@ -41,6 +41,12 @@ def resolve_passphrase(settings: Settings) -> bytes:
         return value
     if settings.key_passphrase_file is not None:
         raise InvalidInputError(f"the key passphrase file {path} does not exist")
+    if any(Path(settings.keys_dir).glob("*.key")):
+        # A new random passphrase could never open the keys already there.
+        raise InvalidInputError(
+            "no key passphrase is set (REGISTRY_KEY_PASSPHRASE_FILE or REGISTRY_KEY_PASSPHRASE) "
+            f"and {settings.keys_dir} holds encrypted keys: set the passphrase they were made with"
+        )
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     value = secrets.token_urlsafe(32).encode("ascii")
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -78,6 +84,14 @@ class KeyRing:
         if row.kid not in self._loaded:
             self._loaded[row.kid] = self._store.load(role, row.kid)
         return self._loaded[row.kid]
+
+    def verify_active(self, session: Session) -> None:
+        """Load every active key now, so that a wrong passphrase or a key file open to
+        others stops a server at start (KeyFileError naming the file), not at its first
+        signature."""
+        for role in (LOG, CREDENTIAL):
+            if self._active_row(session, role) is not None:
+                self.signer(session, role)
 
     def ensure(self, session: Session, now: datetime, role: str = CREDENTIAL) -> SigningKey:
         """The active key of ``role``, made (and published) when there is none."""

@@ -138,6 +138,12 @@ class TransparencyService:
 
         return self.caches.remember(("jwks",), read)
 
+    def verify_keys(self) -> None:
+        """Load every active key now, so that a wrong passphrase or a key file open to
+        others stops a server at start, not at its first signature."""
+        with self.uow.db.read() as session:
+            self.uow.keyring.verify_active(session)
+
     def ensure_keys(self) -> str:
         """Fix the log's origin and the issuer URL, and make the log and credential keys
         when missing."""

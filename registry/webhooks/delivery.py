@@ -112,6 +112,9 @@ class TargetPolicy:
     allow_private: bool = False
     resolve: Resolver = field(default=system_resolver)
     allow_http: bool | None = None  # None: as allow_private
+    ports: frozenset[int] = frozenset({443, 8443})
+    """Ports a public target may use (``REGISTRY_WEBHOOK_PORTS``): a webhook must not
+    become a way to knock on a host's other services. Private targets (tests) use any."""
 
     def parse(self, url: str) -> Target:
         """The scheme, host and port of a webhook URL; raises InvalidInputError naming
@@ -136,7 +139,13 @@ class TargetPolicy:
         if parts.fragment:
             raise InvalidInputError("a webhook URL has no #fragment")
         host = _host(parts.hostname or "")
-        return Target(parts.scheme, host, port or (443 if parts.scheme == "https" else 80))
+        port = port or (443 if parts.scheme == "https" else 80)
+        if not self.allow_private and self.ports and port not in self.ports:
+            shown = " or ".join(str(p) for p in sorted(self.ports))
+            raise InvalidInputError(
+                f"a webhook URL must use port {shown} (REGISTRY_WEBHOOK_PORTS), not {port}"
+            )
+        return Target(parts.scheme, host, port)
 
     def addresses(self, host: str, port: int) -> list[str]:
         """The addresses of ``host`` a delivery may connect to; raises WebhookTargetError

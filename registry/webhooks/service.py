@@ -24,7 +24,10 @@ class WebhookService:
 
     def webhook_policy(self) -> TargetPolicy:
         """Which webhook targets may be called; private ones only under the test setting."""
-        return TargetPolicy(allow_private=self.uow.settings.webhook_allow_private)
+        return TargetPolicy(
+            allow_private=self.uow.settings.webhook_allow_private,
+            ports=frozenset(self.uow.settings.webhook_ports),
+        )
 
     def register_webhook(self, actor: Actor, url: str) -> WebhookEndpointCreated:
         """Register a holder's webhook URL; the secret is in the answer, and only there.

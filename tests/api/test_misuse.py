@@ -145,7 +145,7 @@ def test_reports_never_enter_the_log(world: World) -> None:
         ({"seen": ""}, "seen"),
         ({"seen": "   "}, "seen"),
         ({"seen": "x" * 2001}, "seen"),
-        ({"seen": "bell\x07"}, "control characters"),
+        ({"seen": "bell\x07"}, "control character"),
         ({"contact_email": "nope"}, "contact_email"),
         ({"contact_email": "a@b"}, "contact_email"),
         ({"contact_email": "a b@example.com"}, "contact_email"),

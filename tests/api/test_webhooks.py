@@ -365,7 +365,8 @@ def test_the_target_is_checked_again_at_delivery(
     endpoint = register(world, holder, receiver.url)
     world.post(f"/api/v1/certificates/{code}/suspend", world.admin, {"reason": "audit overdue"})
 
-    public_only = TargetPolicy(allow_private=False, allow_http=True)
+    # any port (the receiver's): it is the loopback address that must be refused
+    public_only = TargetPolicy(allow_private=False, allow_http=True, ports=frozenset())
     strict = WebhookDispatcher(service.webhooks, public_only, clock, timeout=2)
     assert run_apart(strict.run_once) == 1
     assert receiver.requests == []
@@ -387,7 +388,10 @@ def test_a_named_host_connects_to_the_checked_address_only(
     world.post(f"/api/v1/certificates/{code}/suspend", world.admin, {"reason": "audit overdue"})
 
     rebound = TargetPolicy(
-        allow_private=False, allow_http=True, resolve=lambda host, port: ["127.0.0.1"]
+        allow_private=False,
+        allow_http=True,
+        resolve=lambda host, port: ["127.0.0.1"],
+        ports=frozenset(),
     )
     assert run_apart(WebhookDispatcher(service.webhooks, rebound, clock).run_once) == 1
     assert receiver.requests == []

@@ -24,6 +24,7 @@ PRIVATE = {
     "/api/v1/holder/certificates/{code:str}/foreign-embeds",
     "/api/v1/bodies/{slug:str}/foreign-embeds",
     "/api/v1/misuse-reports",
+    "/api/v1/organisations/lookalikes",
     "/account",
     "/account/sign-in/totp",
     "/account/invitation/{token:str}",

@@ -171,8 +171,8 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
     blocks = re.findall(r"```sh\n(.*?)\n```", readme, re.S)
-    assert blocks[0] == "pip install . && registry demo && registry serve"
-    assert blocks[1] == 'pip install ".[test]" && pytest'
+    assert blocks[0] == "pip install -c requirements.lock . && registry demo && registry serve"
+    assert blocks[1] == 'pip install -c requirements.lock ".[test]" && pytest'
     assert ci.rstrip().splitlines()[-1] == blocks[1]
     assert "REGISTRY_TEST_STRICT=1" in ci
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from tests.support.world import CRITERIA, World
 
-HOSTILE_NAME = '<script>alert("x")</script> \'quoted\' "double" \u202egnp.exe\u202c Shop & Co'
+# Markup and quotes; bidirectional controls are refused at the door (tests/hostile).
+HOSTILE_NAME = '<script>alert("x")</script> \'quoted\' "double" gnp.exe Shop & Co'
 LONG_TEXT = "Lang<b>" + "x" * 9_993  # 10,000 characters: the most a criterion text may hold
 CAFE: dict[str, Any] = {
     "organisation": {

@@ -89,7 +89,7 @@ def test_hostile_names_and_criteria_render_as_inert_text(site: Site) -> None:
         assert "<script>alert" not in html, path
         assert "<b>" not in html, path
         assert "\u202e" not in html and "\u202c" not in html, path
-        assert "[U+202E]gnp.exe[U+202C]" in html, path
+        assert "gnp.exe" in html, path
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &#39;quoted&#39;" in html, path
         title = re.search(r"<title>(.*?)</title>", html, re.S)
         assert title and "<" not in title.group(1) and len(title.group(1)) < 200, path

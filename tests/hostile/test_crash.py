@@ -2,9 +2,9 @@
 
 A real ``registry serve`` takes certifications and suspensions from a writer while the
 test kills it (server and worker, SIGKILL) at a random moment, starts it again, and
-repeats: 10 times on each database in the suite (each life of the server costs some
-seconds, and the suite has to stay within minutes), ``REGISTRY_CRASH_KILLS`` times when
-that is set (20 or more for the issue's full run), 100 with ``REGISTRY_TEST_LONG=1``.
+repeats: 20 times on each database in the suite (each life of the server costs a few
+seconds: about a minute and a half a database on a loaded two-core machine),
+``REGISTRY_CRASH_KILLS`` times when that is set, 100 with ``REGISTRY_TEST_LONG=1``.
 Then every write that was answered 2xx must be there, codes must be unique, and
 ``registry log verify`` must recompute the whole log from the database without a
 mismatch. A write cut off before its answer may or may not have happened: either way
@@ -33,7 +33,7 @@ from tests.support.killable import KillableServer
 from tests.support.people import own_token_via
 from tests.support.world import World, bearer, build_world
 
-DEFAULT_KILLS = 10
+DEFAULT_KILLS = 20
 
 
 def kills(env: dict[str, str] | None = None) -> int:

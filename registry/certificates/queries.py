@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any, Final
 
 import msgspec
-from sqlalchemy import ColumnElement, and_, exists, not_, or_
-from sqlmodel import Session, col, func, select
+from sqlalchemy import ColumnElement, and_, not_, or_
+from sqlmodel import Session, col, select
 
 from registry.certificates.schemas import (
     BodyRef,
@@ -26,13 +26,13 @@ from registry.certificates.schemas import (
     SchemeRef,
 )
 from registry.certificates.store import (
-    CREDENTIAL_EVENTS,
     certificate_by_code,
     compromised_keys,
     signed_at,
 )
 from registry.certification.assessments import public_findings
 from registry.certification.schemas import FindingPublic, OrganisationPublic
+from registry.db.status_sql import replacing_signature
 from registry.db.tables import (
     Assessment,
     Body,
@@ -45,7 +45,6 @@ from registry.db.tables import (
     Person,
     Scheme,
     SchemeVersion,
-    SigningKey,
 )
 from registry.domain.hosts import host_key
 from registry.domain.kvk import normalise_registration_number
@@ -261,25 +260,6 @@ def certificate_by_code_public(session: Session, code: str, now: datetime) -> Ce
     return certificate_public(session, certificate_by_code(session, code), now)
 
 
-def _replacing_signature() -> ColumnElement[bool]:
-    """SQL for ``signature_being_replaced`` (domain/status.py): the credential's key is
-    compromised at or before the latest event that carried a credential."""
-    signed_at = (
-        select(func.max(CertificateEvent.at))
-        .where(
-            CertificateEvent.certificate_id == Certificate.id,
-            col(CertificateEvent.type).in_(CREDENTIAL_EVENTS),
-        )
-        .correlate(Certificate)
-        .scalar_subquery()
-    )
-    return exists().where(
-        col(SigningKey.kid) == col(Certificate.credential_kid),
-        col(SigningKey.status) == "compromised",
-        col(SigningKey.compromised_at) <= signed_at,
-    )
-
-
 def _status_filter(status: str, now: datetime) -> ColumnElement[bool]:
     """SQL for a status shown (precedence: withdrawn, expired, suspended, signature being
     replaced, valid)."""
@@ -291,9 +271,9 @@ def _status_filter(status: str, now: datetime) -> ColumnElement[bool]:
     if status == "suspended":
         return and_(stored == status, until > now)
     if status == "valid":
-        return and_(stored == status, until > now, not_(_replacing_signature()))
+        return and_(stored == status, until > now, not_(replacing_signature()))
     if status == SIGNATURE_BEING_REPLACED:
-        return and_(stored == "valid", until > now, _replacing_signature())
+        return and_(stored == "valid", until > now, replacing_signature())
     raise InvalidInputError(
         f"unknown status {status!r}; use valid, suspended, withdrawn, expired or "
         f"{SIGNATURE_BEING_REPLACED}"

@@ -21,6 +21,7 @@ from registry.bodies.store import accreditation_on
 from registry.certificates.credentials import credential_payload
 from registry.certification.assessments import findings_public
 from registry.certification.schemas import FindingPublic
+from registry.db.status_sql import CREDENTIAL_EVENTS
 from registry.db.tables import (
     Accreditation,
     Assessment,
@@ -262,8 +263,7 @@ def renew(
 
 
 REISSUED = "credential.reissued"
-# The history rows of the events that carry a new credential in full.
-CREDENTIAL_EVENTS: tuple[str, ...] = ("issued", "renewed", REISSUED)
+assert REISSUED in CREDENTIAL_EVENTS  # the history rows of the events that carry a credential
 
 
 def compromised_keys(session: Session, kids: Iterable[str]) -> dict[str, datetime]:

@@ -17,7 +17,11 @@ from typing import Any, Final
 from litestar import HttpMethod, Request, route
 from litestar.handlers import HTTPRouteHandler
 
-from registry.domain.status import CertificateStatus, seconds_until_change
+from registry.domain.status import (
+    SIGNATURE_BEING_REPLACED,
+    CertificateStatus,
+    seconds_until_change,
+)
 from registry.edge.answers import Answer, Representation
 from registry.edge.caches import lifetime
 
@@ -94,12 +98,20 @@ class RenderedPage(Representation):
         return cls(html.encode("utf-8"), changes_at, status)
 
 
+def _as_stored(shown: str) -> CertificateStatus:
+    """The status the clock acts on: a certificate whose signature is being replaced is a
+    valid one, and expires as such."""
+    return (
+        CertificateStatus.VALID if shown == SIGNATURE_BEING_REPLACED else CertificateStatus(shown)
+    )
+
+
 def changes_at(statuses: Iterable[tuple[str, datetime]], now: datetime) -> datetime | None:
     """The first moment the clock alone changes one of these statuses (None: never)."""
     moments = [
         valid_until
         for status, valid_until in statuses
-        if seconds_until_change(CertificateStatus(status), valid_until, now) is not None
+        if seconds_until_change(_as_stored(status), valid_until, now) is not None
     ]
     return min(moments, default=None)
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from registry.db.status_sql import replacing_signature
 from registry.db.tables import (
     Assessment,
     Body,
@@ -28,7 +29,7 @@ from registry.db.tables import (
     Scheme,
     SchemeVersion,
 )
-from registry.domain.status import CertificateStatus, effective_status
+from registry.domain.status import CertificateStatus, effective_status, shown_status
 from registry.opendata.schemas import (
     ExportBody,
     ExportCertificate,
@@ -55,7 +56,7 @@ def certificate_pages(
     criteria: dict[int, list[Criterion]] = {}  # per scheme version: few, reused by every page
     while True:
         rows = session.execute(
-            sa.select(Certificate, Organisation, SchemeVersion, Scheme, Body)
+            sa.select(Certificate, Organisation, SchemeVersion, Scheme, Body, replacing_signature())
             .join(Organisation, col(Organisation.id) == col(Certificate.organisation_id))
             .join(SchemeVersion, col(SchemeVersion.id) == col(Certificate.scheme_version_id))
             .join(Scheme, col(Scheme.id) == col(SchemeVersion.scheme_id))
@@ -88,8 +89,9 @@ def certificate_pages(
                 findings.get(c.id or 0, {}),
                 criteria,
                 now,
+                replacing,
             )
-            for c, o, v, s, b in rows
+            for c, o, v, s, b, replacing in rows
         ]
         after = ids[-1]
 
@@ -146,11 +148,12 @@ def _export(
     findings: dict[str, tuple[str, int]],
     criteria: dict[int, list[Criterion]],
     now: datetime,
+    replacing: bool = False,
 ) -> ExportCertificate:
     status = effective_status(CertificateStatus(certificate.status), certificate.valid_until, now)
     return ExportCertificate(
         code=certificate.code,
-        status=status.value,
+        status=shown_status(status, replacing),
         status_changed_at=certificate.status_changed_at
         if status.value == certificate.status
         else certificate.valid_until,

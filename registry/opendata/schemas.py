@@ -56,7 +56,7 @@ class ExportCertificate(msgspec.Struct, kw_only=True):
 
 FIELDS_EN: dict[str, str] = {
     "code": "the certificate's code, as on the label and at /c/<code>",
-    "status": "valid, suspended, withdrawn or expired, computed at the moment of export",
+    "status": "valid, suspended, withdrawn, expired or signature_being_replaced (valid, but its credential's key was compromised and a new credential is on its way), computed at the moment of export",
     "status_changed_at": "when the status shown last changed (RFC 3339, UTC)",
     "holder": "legal name, country and registration number of the certified organisation",
     "scheme": "slug, English name and version number of the scheme the audit followed",

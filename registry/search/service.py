@@ -41,6 +41,7 @@ from sqlmodel import Session, col, select
 from registry.certificates.schemas import BodyRef, SchemeRef
 from registry.clock import Clock
 from registry.db.database import Database
+from registry.db.status_sql import replacing_signature
 from registry.db.tables import (
     Body,
     Certificate,
@@ -53,7 +54,8 @@ from registry.domain import similarity
 from registry.domain.codes import ALPHABET, InvalidCodeError, is_code_like, normalise_code
 from registry.domain.hosts import InvalidDomainError, host_key
 from registry.domain.kvk import InvalidRegistrationNumberError, normalise_registration_number
-from registry.domain.status import CertificateStatus, effective_status
+from registry.domain.status import CertificateStatus, effective_status, shown_status
+from registry.domain.vocabulary import StatusName
 from registry.edge.schemas import Output
 from registry.schemes.store import scheme_by_slug
 
@@ -74,7 +76,7 @@ class SearchHit(Output, kw_only=True):
     """One certificate in a result list: enough to show its status at a glance."""
 
     code: str
-    status: Literal["valid", "suspended", "withdrawn", "expired"]
+    status: StatusName
     valid_until: datetime
     holder: str
     country: str
@@ -384,7 +386,7 @@ def _hits(
     ``rank`` (organisation id to place) when given."""
     # SQLAlchemy's own select: SQLModel's is typed for at most four entities.
     query = (
-        sa_select(Certificate, Organisation, SchemeVersion, Scheme, Body)
+        sa_select(Certificate, Organisation, SchemeVersion, Scheme, Body, replacing_signature())
         .join(Organisation, col(Organisation.id) == col(Certificate.organisation_id))
         .join(SchemeVersion, col(SchemeVersion.id) == col(Certificate.scheme_version_id))
         .join(Scheme, col(Scheme.id) == col(SchemeVersion.scheme_id))
@@ -408,9 +410,12 @@ def _hits(
     hits = [
         SearchHit(
             code=certificate.code,
-            status=effective_status(
-                CertificateStatus(certificate.status), certificate.valid_until, now
-            ).value,
+            status=shown_status(  # type: ignore[arg-type]  # one of SearchHit's statuses
+                effective_status(
+                    CertificateStatus(certificate.status), certificate.valid_until, now
+                ),
+                replacing,
+            ),
             valid_until=certificate.valid_until,
             holder=organisation.legal_name,
             country=organisation.country,
@@ -420,6 +425,6 @@ def _hits(
             body=BodyRef(slug=body.slug, name=body.name),
             domain_source=sources.get(certificate.id or 0),  # type: ignore[arg-type]
         )
-        for certificate, organisation, version, scheme, body in rows[:limit]
+        for certificate, organisation, version, scheme, body, replacing in rows[:limit]
     ]
     return hits, len(rows) > limit

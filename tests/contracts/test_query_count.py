@@ -54,11 +54,17 @@ def certify(world: World, count: int, start: int) -> None:
 
 
 def list_statements(world: World, limit: int) -> int:
-    with counted() as statements:
-        response = world.client.get(f"/api/v1/certificates?limit={limit}")
-    assert response.status_code == 200, response.text
-    assert len(response.json()["items"]) == min(limit, certificates(world))
-    return len(statements)
+    """The statements of one list request, the fewer of two: a request that happens to
+    open a new pooled connection also counts the driver's set-up statements, which have
+    nothing to do with the page (the list is not cached, so both read the same)."""
+    counts = []
+    for _ in range(2):
+        with counted() as statements:
+            response = world.client.get(f"/api/v1/certificates?limit={limit}")
+        assert response.status_code == 200, response.text
+        assert len(response.json()["items"]) == min(limit, certificates(world))
+        counts.append(len(statements))
+    return min(counts)
 
 
 def certificates(world: World) -> int:

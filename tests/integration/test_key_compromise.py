@@ -7,6 +7,7 @@ badge and the API say so instead of "valid", and afterwards every check passes.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 from registry.bootstrap import Services
 from registry.certificates.verification import check_certificate
 from registry.cli import main
+from registry.search import service as search_service
 from registry.signing import parse_jwks, stored_kid, verify_credential
 from tests.support.env import FakeClock
 from tests.support.world import World
@@ -97,6 +99,16 @@ def test_compromised_key_procedure_end_to_end(
     badge = world.client.get(f"/badge/{late}.svg?lang=en").text
     assert 'data-state="signature_being_replaced"' in badge and ">Valid<" not in badge
     assert 'data-state="valid"' in world.client.get(f"/badge/{early}.svg").text
+    # Search (by code's holder and by domain) and the open-data export say the same.
+    found = world.client.get("/api/v1/export/certificates.jsonl").text.splitlines()
+    exported = {json.loads(line)["code"]: json.loads(line)["status"] for line in found}
+    assert exported[late] == "signature_being_replaced" and exported[early] == "valid"
+    assert exported[suspended] == "suspended"
+    with service.uow.db.read() as session:
+        hits = search_service.find(session, "Laat B.V.", service.uow.clock()).hits
+    assert [(h.code, h.status) for h in hits] == [(late, "signature_being_replaced")]
+    results = world.client.get("/", params={"q": "Laat B.V.", "lang": "en"}).text
+    assert "Signature being replaced" in results
     # The server's own check refuses the credential meanwhile.
     steps = check_certificate(service, service.certificates.certificate(late)).steps
     assert steps[0].outcome == "failed" and "compromised" in steps[0].detail

@@ -6,14 +6,17 @@ It proves the harness, not the figures: nothing here asserts a speed.
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
+from types import SimpleNamespace
 
 import pytest
 
-from bench.serve_bench import _tile_index, parse_wrk
+from bench.serve_bench import _tile_index, long_tail, parse_wrk
 from tests.support.env import need
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000
@@ -86,3 +89,35 @@ def test_a_quick_run_reports_every_endpoint() -> None:
         r"issuance at 60: one by one .* [\d,]+/s; batches of 100 [\d,]+/s", result.stdout
     )
     assert re.search(r"worker memory \(RSS\): \d+ MiB, \d+ MiB; database: \d+ MiB", result.stdout)
+    # The long tail: every mix drawn from all codes, each on a fresh server, no warm-up.
+    assert "## the long tail at 60 certificates (every code, no warm-up)" in result.stdout
+    tail = set(
+        re.findall(
+            r"^\| ([a-z ,0-9]+) \| [\d,]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d,]+ \|$",
+            result.stdout,
+            re.M,
+        )
+    )
+    assert tail == {
+        "badge, uniform",
+        "certificate json, uniform",
+        "certificate page, uniform",
+        "badge, zipf",
+        "list, limit 200",
+    }, result.stdout
+
+
+def test_long_tail_mixes_draw_from_every_code_uniformly_and_by_zipf() -> None:
+    codes = [f"TL-{n:04d}" for n in range(1000)]
+    mixes = long_tail(SimpleNamespace(codes=codes), random.Random(7), draws=50_000)  # type: ignore[arg-type]
+    uniform = Counter(path.split("/")[-1].removesuffix(".svg") for path in mixes["badge, uniform"])
+    zipf = Counter(path.split("/")[-1].removesuffix(".svg") for path in mixes["badge, zipf"])
+    assert len(uniform) == len(codes)  # 50 draws a code on average: every code is asked
+    assert max(uniform.values()) < 3 * min(uniform.values())
+    # Zipf(1) over 1,000 codes: the top code takes 1/H(1000) (about 13%) of the traffic,
+    # the 100th about a hundredth of that; a hot set, and a tail that is still asked.
+    ranked = [count for _, count in zipf.most_common()]
+    assert 0.11 < ranked[0] / 50_000 < 0.16
+    assert 50 < ranked[0] / ranked[99] < 200
+    assert len(zipf) > 500
+    assert mixes["certificate page, uniform"][0].startswith("/c/TL-")

@@ -44,6 +44,18 @@ def _tool(name: str) -> str:
     return found
 
 
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """Copy the SQLite database ``source`` (opened read-only) page by page into
+    ``target`` with SQLite's online backup API: consistent even while it is written."""
+    reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    writer = sqlite3.connect(target)
+    try:
+        reader.backup(writer)
+    finally:
+        writer.close()
+        reader.close()
+
+
 def backup(database_url: str, target: Path) -> int:
     """Write a consistent copy of the database to ``target`` (refused if it exists);
     returns its size in bytes."""
@@ -53,13 +65,7 @@ def backup(database_url: str, target: Path) -> int:
     if source_path is not None:
         if not source_path.exists():
             raise InvalidInputError(f"there is no database at {source_path}")
-        source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
+        _sqlite_copy(source_path, target)
         return target.stat().st_size
     result = subprocess.run(  # noqa: S603  (fixed arguments, no shell)
         [
@@ -89,13 +95,7 @@ def restore(database_url: str, source: Path) -> None:
     if target_path is not None:
         if not header.startswith(SQLITE_HEADER):
             raise InvalidInputError(f"{source} is not a SQLite backup")
-        backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        target = sqlite3.connect(target_path)
-        try:
-            backup_db.backup(target)
-        finally:
-            target.close()
-            backup_db.close()
+        _sqlite_copy(source, target_path)
         return
     if not header.startswith(PGDUMP_HEADER):
         raise InvalidInputError(f"{source} is not a pg_dump backup (custom format)")

@@ -98,6 +98,22 @@ def problem(
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def problem_for(
+    request: Request[Any, Any, Any], status: int, detail: str, rule: str, **extra: Any
+) -> Response[dict[str, Any]]:
+    """``problem`` about this request: its path as ``instance``, the registry's public URL
+    as the base of ``type``, in the language the request asks for."""
+    return problem(
+        status,
+        detail,
+        rule,
+        instance=request.url.path,
+        base=public_url(request),
+        language=language_of(request),
+        **extra,
+    )
+
+
 def language_of(request: Request[Any, Any, Any]) -> Language:
     """The language a problem is written in: ``?lang``, ``Accept-Language``, else English."""
     return api_language(request.query_params.get("lang"), request.headers.get("accept-language"))
@@ -114,13 +130,11 @@ def registry_error_handler(request: Request[Any, Any, Any], exc: RegistryError) 
         # A page says it in the visitor's language; a page that answers itself (the
         # badge) never gets here.
         return unavailable_page(request, exc.retry_after)
-    response = problem(
+    response = problem_for(
+        request,
         status_of(exc),
         exc.detail,
         exc.rule,
-        instance=request.url.path,
-        base=public_url(request),
-        language=language_of(request),
     )
     response.headers.update(exc.headers())
     return response
@@ -174,13 +188,11 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
             detail = f"nothing is published at {request.url.path}"
         if status == 405:
             detail = f"{request.method} is not allowed on {request.url.path}"
-    response = problem(
+    response = problem_for(
+        request,
         status,
         detail,
         rule,
-        instance=request.url.path,
-        base=public_url(request),
-        language=language_of(request),
         **extra,
     )
     if exc.headers:
@@ -192,13 +204,11 @@ def integrity_handler(
     request: Request[Any, Any, Any], _exc: IntegrityError
 ) -> Response[dict[str, Any]]:
     """A unique constraint caught a change made at the same time by someone else."""
-    return problem(
+    return problem_for(
+        request,
         409,
         "the change conflicts with another one made at the same time; reload and retry",
         "conflict",
-        instance=request.url.path,
-        base=public_url(request),
-        language=language_of(request),
     )
 
 
@@ -207,26 +217,22 @@ def data_error_handler(
 ) -> Response[dict[str, Any]]:
     """A value the database cannot hold that slipped past the door checks: the input's
     fault, so a 400, never a 500."""
-    return problem(
+    return problem_for(
+        request,
         400,
         "a value in the request is out of range for the registry",
         "invalid-input",
-        instance=request.url.path,
-        base=public_url(request),
-        language=language_of(request),
     )
 
 
 def recursion_handler(
     request: Request[Any, Any, Any], _exc: RecursionError
 ) -> Response[dict[str, Any]]:
-    return problem(
+    return problem_for(
+        request,
         400,
         "the JSON body is nested too deeply",
         "invalid-input",
-        instance=request.url.path,
-        base=public_url(request),
-        language=language_of(request),
     )
 
 
@@ -258,13 +264,11 @@ async def require_json_body(request: Request[Any, Any, Any]) -> Response[dict[st
     if media_type in JSON_TYPES or media_type.endswith("+json"):
         return None
     shown = media_type or "none"
-    return problem(
+    return problem_for(
+        request,
         415,
         f"the request body must be application/json; got content type {shown}",
         "unsupported-media-type",
-        instance=request.url.path,
-        base=public_url(request),
-        language=language_of(request),
     )
 
 

@@ -39,9 +39,14 @@ class RegistryError(Exception):
     kind: ClassVar[ErrorKind] = ErrorKind.INVALID
     rule: ClassVar[str] = "invalid-input"
 
-    def __init__(self, detail: str, *, rule: str | None = None) -> None:
+    def __init__(
+        self, detail: str, *, rule: str | None = None, fields: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
+        # What the error is about (criterion codes of an assessment, say), so that a form
+        # can show it beside those fields; the API keeps ``detail`` alone.
+        self.fields = fields
         if rule is not None:
             self.rule = rule  # type: ignore[misc]  # per-instance rule name overrides the class default
 

@@ -68,3 +68,25 @@ class PersonPublic(Output, kw_only=True):
 class HolderPersonCreate(Input, kw_only=True):
     name: Name
     email: Annotated[str, Meta(min_length=3, max_length=254)]
+
+
+class AffiliationPublic(Output, kw_only=True):
+    country: str
+    registration_number: str
+    description: str
+
+
+class MembershipStatus(Output, kw_only=True):
+    role: str
+    status: str
+
+
+class BodyMemberPublic(Output, kw_only=True):
+    """A person of a body as its admins see them: memberships in the body and the ties
+    to organisations they declared."""
+
+    id: str
+    name: str
+    email: str | None
+    memberships: list[MembershipStatus]
+    affiliations: list[AffiliationPublic]

@@ -3,11 +3,12 @@ people, and the reads every page needs (kept until the next change)."""
 
 from __future__ import annotations
 
-from registry.bodies import store
+from registry.bodies import people, store
 from registry.bodies.schemas import (
     AccreditationCreate,
     AccreditationPublic,
     BodyCreate,
+    BodyMemberPublic,
     BodyPublic,
     PersonCreate,
     PersonPublic,
@@ -53,6 +54,11 @@ class BodyService:
                 return store.body_public(session, store.body_by_slug(session, slug))
 
         return self.caches.remember(("body", slug), read)
+
+    def people(self, actor: Actor, slug: str) -> list[BodyMemberPublic]:
+        """The body's people, memberships and declared ties (staff, the body's admins)."""
+        with self.uow.db.read() as session:
+            return people.body_people(session, actor, pk(store.body_by_slug(session, slug)))
 
     def add_person(self, actor: Actor, slug: str, data: PersonCreate) -> PersonPublic:
         """Invite a body's auditor or admin by e-mail (the identity feature's use case)."""

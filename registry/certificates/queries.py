@@ -315,8 +315,10 @@ def list_certificates(
     scheme: str | None = None,
     organisation: str | None = None,
     domain: str | None = None,
+    body_id: int | None = None,
 ) -> Page[CertificatePublic]:
-    """A page of certificates in issue order; ``next`` continues after the last one."""
+    """A page of certificates in issue order; ``next`` continues after the last one.
+    ``body_id``: only the certificates that body issued (its portal)."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInputError(f"limit must be between 1 and {MAX_PAGE}, got {limit}")
     query = select(Certificate).order_by(col(Certificate.id)).limit(limit + 1)
@@ -334,6 +336,8 @@ def list_certificates(
         )
     if organisation:
         query = query.where(_organisation_filter(session, organisation))
+    if body_id is not None:
+        query = query.where(Certificate.body_id == body_id)
     if domain:
         key = host_key(domain)
         covering = select(CertificateDomain.certificate_id).where(

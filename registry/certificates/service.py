@@ -13,6 +13,7 @@ from registry.certificates.queries import CertificateSnapshot
 from registry.certificates.schemas import CertificatePublic, CoveredDomain
 from registry.discovery.issuer import ensure_issuer_url, issuer_url
 from registry.domain.status import Transition
+from registry.domain.vocabulary import Role
 from registry.edge.caches import Caches, FreshCache
 from registry.edge.schemas import Page
 from registry.errors import ConflictError, NotFoundError
@@ -174,6 +175,16 @@ class CertificateService:
     def certificates(self, **filters: Any) -> Page[CertificatePublic]:
         with self.uow.db.read() as session:
             return queries.list_certificates(session, self.uow.clock(), **filters)
+
+    def body_certificates(
+        self, actor: Actor, limit: int = 200, cursor: str | None = None
+    ) -> Page[CertificatePublic]:
+        """The certificates the actor's own body issued, in issue order (its portal)."""
+        actor.require(Role.BODY_ADMIN, Role.AUDITOR)
+        with self.uow.db.read() as session:
+            return queries.list_certificates(
+                session, self.uow.clock(), limit=limit, cursor=cursor, body_id=actor.body_id
+            )
 
     def credential(self, code: str) -> str:
         with self.uow.db.read() as session:

@@ -84,3 +84,11 @@ class DecisionPublic(Output, kw_only=True):
     decided_at: datetime
     decided_by: str
     certificate: str | None
+
+
+class DraftSummary(Output, kw_only=True):
+    """An auditor's unfinished assessment, as their portal lists it."""
+
+    id: int
+    title: str
+    updated_at: datetime

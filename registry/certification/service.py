@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from registry.certificates import store as certificates
-from registry.certification import assessments, batch, decisions
+from registry.certification import assessments, batch, decisions, drafts
 from registry.certification.schemas import (
     AssessmentCreate,
     AssessmentPublic,
     DecisionCreate,
     DecisionPublic,
+    DraftSummary,
 )
 from registry.db.tables import Certificate
 from registry.edge.schemas import Page
@@ -32,11 +33,37 @@ class CertificationService:
             session, self.uow.keyring.signer(session), settings.public_url, settings.issuer_url
         )
 
-    def submit_assessment(self, actor: Actor, data: AssessmentCreate) -> AssessmentPublic:
+    def submit_assessment(
+        self, actor: Actor, data: AssessmentCreate, from_draft: int | None = None
+    ) -> AssessmentPublic:
+        """Check and store an assessment; ``from_draft``: the actor's draft it came from,
+        removed in the same transaction (kept when a rule refuses the assessment)."""
         with self.uow.write(actor, "submit_assessment") as session:
-            return assessments.assessment_public(
-                session, assessments.submit(session, actor, data, self.uow.clock())
-            )
+            stored = assessments.submit(session, actor, data, self.uow.clock())
+            if from_draft is not None:
+                drafts.delete(session, actor, from_draft)
+            return assessments.assessment_public(session, stored)
+
+    def drafts(self, actor: Actor) -> list[DraftSummary]:
+        """The actor's own unfinished assessments, newest first."""
+        with self.uow.db.read() as session:
+            return drafts.summaries(session, actor)
+
+    def draft(self, actor: Actor, draft_id: int) -> dict[str, str]:
+        """The form values of one of the actor's drafts; NotFoundError for anyone else's."""
+        with self.uow.db.read() as session:
+            return drafts.content(session, actor, draft_id)
+
+    def save_draft(
+        self, actor: Actor, draft_id: int | None, title: str, values: dict[str, str]
+    ) -> int:
+        """Keep the form's values, unchecked, for the actor alone; returns the draft's id."""
+        with self.uow.db.write() as session:
+            return drafts.save(session, actor, draft_id, title, values, self.uow.clock())
+
+    def delete_draft(self, actor: Actor, draft_id: int) -> None:
+        with self.uow.db.write() as session:
+            drafts.delete(session, actor, draft_id)
 
     def assessment(self, actor: Actor, public_id: str) -> AssessmentPublic:
         with self.uow.db.read() as session:

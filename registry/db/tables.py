@@ -484,3 +484,31 @@ class LogCosignature(SQLModel, table=True):
 # The identity tables live in their own module; importing it here registers them (and the
 # ``membership`` table that ``api_token`` refers to) wherever the tables are used.
 from registry.db import identity_tables as identity_tables  # noqa: E402
+
+
+class AssessmentDraft(SQLModel, table=True):
+    """An auditor's unfinished assessment, kept on the server for its person alone until
+    it is submitted: the form's values as JSON, checked only when submitted."""
+
+    __tablename__ = "assessment_draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    body_id: int = Field(foreign_key="body.id")
+    title: str = Field(max_length=300)
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
+
+
+class SchemeVersionDraft(SQLModel, table=True):
+    """The next version of a scheme while staff edit it: its criteria as JSON. Publishing
+    makes it an immutable version and removes the draft; one draft per scheme."""
+
+    __tablename__ = "scheme_version_draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    scheme_id: int = Field(foreign_key="scheme.id", unique=True)
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    updated_by_id: int = Field(foreign_key="person.id")
+    updated_at: datetime = _instant()

@@ -46,17 +46,20 @@ def check_findings(criteria: Sequence[CriterionRule], findings: Iterable[tuple[s
         raise RuleViolationError(
             f"findings name criteria that this scheme version does not have: {', '.join(unknown)}",
             rule="unknown-criterion",
+            fields=tuple(unknown),
         )
     if repeated:
         raise RuleViolationError(
             f"each criterion takes one finding; repeated: {', '.join(sorted(set(repeated)))}",
             rule="duplicate-finding",
+            fields=tuple(sorted(set(repeated))),
         )
     missing = [c.code for c in criteria if c.mandatory and c.code not in seen]
     if missing:
         raise RuleViolationError(
             f"every mandatory criterion needs a finding; missing: {', '.join(missing)}",
             rule="missing-mandatory-finding",
+            fields=tuple(missing),
         )
 
 
@@ -113,4 +116,5 @@ def check_certifiable(results: Mapping[str, str]) -> None:
         raise RuleViolationError(
             f"a major nonconformity blocks certification: {', '.join(majors)}",
             rule="major-nonconformity",
+            fields=tuple(majors),
         )

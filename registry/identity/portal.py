@@ -9,6 +9,7 @@ from sqlmodel import col, select
 
 from registry.db.identity_tables import Membership, Passkey, SignInSecret
 from registry.db.tables import ApiToken, pk
+from registry.domain.vocabulary import Role
 from registry.identity import memberships, sessions
 from registry.identity.accounts import Accounts, membership_public
 from registry.identity.auth import actor_of
@@ -53,6 +54,27 @@ class Overview:
     passkeys_possible: bool
     csrf: str
     portals: list[tuple[str, str]] = field(default_factory=list)
+
+
+# The work portals, by the role that opens each (the holder's portal has its own).
+PORTALS: tuple[tuple[Role, str], ...] = (
+    (Role.AUDITOR, "/account/auditor"),
+    (Role.BODY_ADMIN, "/account/body"),
+    (Role.STAFF, "/account/staff"),
+)
+
+
+@dataclass(frozen=True)
+class Acting:
+    """A signed-in person at work in a portal: the actor of one active membership of
+    the portal's role, and the other such memberships they may switch to."""
+
+    actor: Actor
+    name: str
+    csrf: str
+    party_name: str
+    party: str | None
+    choices: list[MembershipPublic]
 
 
 class Portal:
@@ -102,6 +124,58 @@ class Portal:
                 needs_second_factor=needs_second_factor(session, person_id),
                 passkeys_possible=self.signin.rp is not None,
                 csrf=row.csrf,
+                portals=[
+                    (path, role.value)
+                    for role, path in PORTALS
+                    if any(m.role == role.value and m.status == "active" for m in held)
+                ],
+            )
+
+    def acting(
+        self,
+        cookie: str | None,
+        role: Role,
+        *,
+        csrf: str | None = None,
+        check_csrf: bool = False,
+        membership_id: int | None = None,
+    ) -> Acting:
+        """The signed-in person acting through their active ``role`` membership (the one
+        numbered ``membership_id``, else the oldest). A form post checks the CSRF token.
+
+        Raises SignInRefused: ``signed_out`` without a signed-in session, ``csrf`` for a
+        post without its token, ``second_factor_needed`` for a role that needs one and a
+        person without it, ``not_found`` for a person without such a membership.
+        """
+        with self.registry.db.read() as session:
+            if check_csrf:
+                row, person = self.signin.signed_in(session, cookie, csrf)
+            else:
+                found = sessions.find(session, cookie, self.registry.clock())
+                if found is None or found.person_id is None:
+                    raise SignInRefused("signed_out", "you are not signed in")
+                row, person = found, person_by_id(session, found.person_id)
+            person_id = pk(person)
+            if needs_second_factor(session, person_id):
+                raise SignInRefused(
+                    "second_factor_needed", "add a passkey or TOTP before you work here"
+                )
+            held = [
+                m
+                for m in memberships.memberships_of(session, person_id, live=True)
+                if m.role == role.value
+            ]
+            chosen = next((m for m in held if m.id == membership_id), held[0] if held else None)
+            if chosen is None:
+                raise SignInRefused("not_found", f"you hold no active {role.value} membership")
+            shown = membership_public(session, chosen)
+            return Acting(
+                actor=actor_of(person, chosen, token_id=None),
+                name=person.name,
+                csrf=row.csrf,
+                party_name=shown.party_name,
+                party=shown.party,
+                choices=[membership_public(session, m) for m in held],
             )
 
     def create_token(

@@ -12,6 +12,7 @@ from registry.identity import auth, form_secret
 from registry.identity.accounts import Accounts
 from registry.identity.auth import Actor
 from registry.identity.memberships import Party
+from registry.identity.portal import Acting, Portal
 from registry.identity.schemas import MePublic, TokenIssued
 from registry.transparency.unit_of_work import UnitOfWork
 
@@ -21,6 +22,26 @@ class IdentityService:
         self.uow = uow
         self.accounts = Accounts(uow)
         self._form_secret: bytes | None = None
+        self._portal: Portal | None = None
+
+    def acting(
+        self,
+        cookie: str | None,
+        role: Role,
+        *,
+        csrf: str | None = None,
+        check_csrf: bool = False,
+        membership_id: int | None = None,
+    ) -> Acting:
+        """The signed-in person of a browser session acting in ``role`` (the work
+        portals); see ``portal.Portal.acting`` for what it raises."""
+        if self._portal is None:
+            from registry.identity.signin import SignIn
+
+            self._portal = Portal(SignIn(self.uow), self.accounts)
+        return self._portal.acting(
+            cookie, role, csrf=csrf, check_csrf=check_csrf, membership_id=membership_id
+        )
 
     def authenticate(self, token: str) -> Actor:
         with self.uow.db.read() as session:

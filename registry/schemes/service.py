@@ -3,9 +3,11 @@ the reads every page needs (kept until the next change)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from registry.edge.caches import Caches
 from registry.identity.auth import Actor
-from registry.schemes import store
+from registry.schemes import drafts, store
 from registry.schemes.schemas import (
     SchemeCreate,
     SchemePublic,
@@ -32,6 +34,27 @@ class SchemeService:
         with self.uow.write(actor, "publish_version") as session:
             version = store.publish_version(session, actor, slug, data, self.uow.clock())
             return store.version_public(session, slug, version.number)
+
+    def version_draft(self, actor: Actor, slug: str) -> list[dict[str, Any]] | None:
+        """The criteria of the scheme's draft version as staff left them, or None."""
+        with self.uow.db.read() as session:
+            return drafts.criteria(session, actor, slug)
+
+    def save_version_draft(self, actor: Actor, slug: str, rows: list[dict[str, Any]]) -> None:
+        """Keep the draft version's criteria, unchecked (empty: start from the newest
+        version's criteria)."""
+        with self.uow.db.write() as session:
+            drafts.save(session, actor, slug, rows, self.uow.clock())
+
+    def publish_version_draft(self, actor: Actor, slug: str) -> SchemeVersionPublic:
+        """Publish the draft as the next version, checked as ``publish_version`` checks."""
+        with self.uow.write(actor, "publish_version") as session:
+            version = drafts.publish(session, actor, slug, self.uow.clock())
+            return store.version_public(session, slug, version.number)
+
+    def discard_version_draft(self, actor: Actor, slug: str) -> None:
+        with self.uow.db.write() as session:
+            drafts.discard(session, actor, slug)
 
     def refuse_version_edit(self, slug: str, number: int) -> None:
         with self.uow.db.read() as session:

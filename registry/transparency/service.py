@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from registry.discovery.issuer import ensure_issuer_url
+from registry.domain.vocabulary import Role
 from registry.edge.caches import Caches, FreshCache
 from registry.edge.schemas import Page
+from registry.identity.auth import Actor
+from registry.signing.jwks import KeyRecord
 from registry.tlog.policy import Policy
 from registry.transparency import continuation, cosigning, journal, keys, queries
 from registry.transparency.schemas import ConsistencyProof, InclusionProof, LogEntryPublic
@@ -168,6 +171,20 @@ class TransparencyService:
         with self.uow.write() as session:
             self.uow.keyring.cover_from(session, start)
         self._write_jwks_copy()
+
+    def key_status(self, actor: Actor) -> list[KeyRecord]:
+        """Every credential key, oldest first, with its status and times (staff)."""
+        actor.require(Role.STAFF)
+        with self.uow.db.read() as session:
+            return keys.key_records(session)
+
+    def rotate_keys_by(self, actor: Actor) -> str:
+        """``rotate_keys`` by a member of staff, recorded as their write."""
+        actor.require(Role.STAFF)
+        with self.uow.write(actor, "rotate_keys") as session:
+            kid = self.uow.keyring.rotate(session, self.uow.clock()).kid
+        self._write_jwks_copy()
+        return kid
 
     def rotate_keys(self) -> str:
         with self.uow.write() as session:

@@ -12,7 +12,7 @@ from registry.db.tables import ApiToken, pk
 from registry.domain.vocabulary import Role
 from registry.identity import memberships, sessions
 from registry.identity.accounts import Accounts, membership_public
-from registry.identity.auth import actor_of
+from registry.identity.auth import Actor, actor_of
 from registry.identity.persons import person_by_id
 from registry.identity.schemas import MembershipPublic, TokenIssued
 from registry.identity.signin import SignIn, SignInRefused, needs_second_factor

@@ -47,6 +47,7 @@ from registry.misuse.api import (
 from registry.misuse.pages import report
 from registry.opendata.api import opendata_handlers
 from registry.organisations.api import LookalikeController
+from registry.portals.pages import portal_handlers
 from registry.schemes.api import SchemeController
 from registry.schemes.pages import scheme
 from registry.search.pages import home
@@ -271,6 +272,7 @@ def create_app(
             LookalikeController,
             *web_handlers(),
             *account_handlers(),
+            *portal_handlers(),
             *opendata_handlers(),
             *feed_handlers(),
             *wellknown_handlers(),

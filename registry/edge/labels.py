@@ -96,3 +96,13 @@ SYSTEM_REASON: Final = {
     "recertification audit passed": N_("recertification audit passed"),
     "surveillance audit passed": N_("surveillance audit passed"),
 }
+ASSESSMENT_STATUS: Final = {
+    "submitted": N_("awaiting the decision"),
+    "certified": N_("certified"),
+    "refused": N_("refused"),
+}
+MEMBERSHIP_STATUS: Final = {
+    "active": N_("active"),
+    "suspended": N_("suspended"),
+    "revoked": N_("removed"),
+}

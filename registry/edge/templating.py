@@ -40,6 +40,8 @@ LABELS: Final[Mapping[str, Mapping[str, str]]] = {
     "method": labels.METHOD,
     "result": labels.RESULT,
     "assessment_type": labels.ASSESSMENT_TYPE,
+    "assessment_status": labels.ASSESSMENT_STATUS,
+    "membership_status": labels.MEMBERSHIP_STATUS,
     "event": labels.EVENT,
     "domain_source": labels.DOMAIN_SOURCE,
     "key_status": labels.KEY_STATUS,

@@ -12,9 +12,9 @@ from registry.db.tables import ApiToken, pk
 from registry.domain.vocabulary import Role
 from registry.identity import memberships, sessions
 from registry.identity.accounts import Accounts, membership_public
-from registry.identity.auth import Actor, actor_of
+from registry.identity.auth import actor_of
 from registry.identity.persons import person_by_id
-from registry.identity.schemas import MembershipPublic, TokenIssued
+from registry.identity.schemas import Acting, MembershipPublic, TokenIssued
 from registry.identity.signin import SignIn, SignInRefused, needs_second_factor
 
 if TYPE_CHECKING:
@@ -62,19 +62,6 @@ PORTALS: tuple[tuple[Role, str], ...] = (
     (Role.BODY_ADMIN, "/account/body"),
     (Role.STAFF, "/account/staff"),
 )
-
-
-@dataclass(frozen=True)
-class Acting:
-    """A signed-in person at work in a portal: the actor of one active membership of
-    the portal's role, and the other such memberships they may switch to."""
-
-    actor: Actor
-    name: str
-    csrf: str
-    party_name: str
-    party: str | None
-    choices: list[MembershipPublic]
 
 
 class Portal:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 import msgspec
 from msgspec import Meta
 
 from registry.edge.schemas import Input, Output
+from registry.identity.auth import Actor
 
 Email = Annotated[str, Meta(min_length=3, max_length=254)]
 
@@ -72,3 +74,16 @@ class InvitationCreate(Input, kw_only=True):
     """An address for a person who has none yet (made before people had addresses)."""
 
     email: Email
+
+
+@dataclass(frozen=True)
+class Acting:
+    """A signed-in person at work in a portal: the actor of one active membership of
+    the portal's role, and the other such memberships they may switch to."""
+
+    actor: Actor
+    name: str
+    csrf: str
+    party_name: str
+    party: str | None
+    choices: list[MembershipPublic]

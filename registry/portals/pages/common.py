@@ -77,7 +77,8 @@ def render(
     page = context_of(request)
     catalogue = translations(page.lang)
     roles = {key: catalogue.gettext(value) for key, value in ROLE_NAMES.items()}
-    html = templating.render(page.lang, template, {"page": page, "roles": roles, **context})
+    values = {"page": page, "roles": roles, "error": None, **context}
+    html = templating.render(page.lang, template, values)
     return Response(html, status_code=status, media_type=MediaType.HTML, headers=headers())
 
 
@@ -135,8 +136,7 @@ async def acting(
         text = translations(language).gettext(
             PORTAL_REFUSALS.get(reason, PORTAL_REFUSALS["not_found"])
         )
-        status = 403 if error.kind is not ErrorKind.UNAUTHENTICATED or reason == "csrf" else 401
-        return render(request, "portals/refused.html", status=status, message=text)
+        return render(request, "portals/refused.html", status=403, message=text)
 
 
 def status_of(error: RegistryError) -> int:

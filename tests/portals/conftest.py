@@ -12,20 +12,13 @@ import pyotp
 import pytest
 from litestar.testing import TestClient
 
-from tests.identity.conftest import (  # noqa: F401  # fixtures of the people tests, reused
-    PASSWORD,
-    accept,
-    client,
-    csrf_of,
-    inbox,
-    link_for,
-    settings,
-    sign_in,
-    smtp,
-)
+from tests.identity import conftest as people
+from tests.identity.conftest import accept, csrf_of, link_for, sign_in
 from tests.support.env import FakeClock
 from tests.support.smtp import Inbox
 
+# The people tests' fixtures: the app over https, its settings, the SMTP server and inbox.
+smtp, inbox, settings, client = people.smtp, people.inbox, people.settings, people.client
 SignInAs = Callable[..., None]
 
 

@@ -23,6 +23,7 @@ from registry.certification.schemas import (
 )
 from registry.clock import Clock
 from registry.demo_data import BODIES, ORGANISATIONS, SCHEMES, STORIES, DemoScheme, DemoStory
+from registry.domain.reasons import Reason
 from registry.domain.status import Transition
 from registry.errors import NotFoundError
 from registry.identity.auth import Actor
@@ -226,14 +227,20 @@ def _story_steps(
             )
             submitted = service.certification.submit_assessment(auditor, data)
             decision = service.certification.decide(
-                admin, submitted.id, DecisionCreate(outcome="certify", reason="all criteria met")
+                admin,
+                submitted.id,
+                DecisionCreate(
+                    outcome="certify",
+                    reason_nl="aan alle criteria voldaan",
+                    reason_en="all criteria met",
+                ),
             )
             if decision.certificate:
                 state["code"] = decision.certificate
 
         return run
 
-    def status(transition: Transition, reason: str) -> Callable[[], None]:
+    def status(transition: Transition, reason: Reason) -> Callable[[], None]:
         def run() -> None:
             service.certificates.change_status(admin, state["code"], transition, reason)
 
@@ -251,7 +258,7 @@ def _story_steps(
             )
         else:
             reason = next(reasons)
-            run = status(Transition(step), f"{reason.nl} / {reason.en}")
+            run = status(Transition(step), Reason.of(reason.nl, reason.en))
         steps.append(_Step(at=at, order=order, run=run))
     return steps
 

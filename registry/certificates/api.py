@@ -9,6 +9,7 @@ from litestar.openapi import ResponseSpec
 from litestar.params import Parameter
 
 from registry.certificates.schemas import (
+    AuditPublic,
     CertificatePublic,
     CoveredDomain,
     DomainCreate,
@@ -81,6 +82,13 @@ class CertificateController(Controller):
         snapshot = await registry.certificates.certificate_snapshot_soon(code)
         return certificate_answer(request, registry, snapshot)
 
+    @get("/{code:str}/assessments", operation_id="ListCertificateAssessments", sync_to_thread=True)
+    def list_assessments(self, certificates: CertificateService, code: str) -> list[AuditPublic]:
+        """Every published audit of the certificate, oldest first: type, dates, body, the
+        auditor's pseudonymous id, findings per criterion, and the decision with its reason.
+        A refused initial assessment (no certificate) stays private to its body."""
+        return certificates.audits(code)
+
     @get(
         "/{code:str}/credential",
         operation_id="GetCredential",
@@ -111,7 +119,9 @@ class CertificateController(Controller):
     def suspend(
         self, certificates: CertificateService, actor: Actor, code: str, data: StatusChange
     ) -> CertificatePublic:
-        return certificates.change_status(actor, code, Transition.SUSPEND, data.reason)
+        return certificates.change_status(
+            actor, code, Transition.SUSPEND, data.given_reason(), data.deadline
+        )
 
     @post(
         "/{code:str}/reinstate",
@@ -122,7 +132,9 @@ class CertificateController(Controller):
     def reinstate(
         self, certificates: CertificateService, actor: Actor, code: str, data: StatusChange
     ) -> CertificatePublic:
-        return certificates.change_status(actor, code, Transition.REINSTATE, data.reason)
+        return certificates.change_status(
+            actor, code, Transition.REINSTATE, data.given_reason(), data.deadline
+        )
 
     @post(
         "/{code:str}/withdraw",
@@ -134,7 +146,9 @@ class CertificateController(Controller):
         self, certificates: CertificateService, actor: Actor, code: str, data: StatusChange
     ) -> CertificatePublic:
         """Withdraw for good; a withdrawn certificate never returns."""
-        return certificates.change_status(actor, code, Transition.WITHDRAW, data.reason)
+        return certificates.change_status(
+            actor, code, Transition.WITHDRAW, data.given_reason(), data.deadline
+        )
 
     @post("/{code:str}/domains", operation_id="AddCoveredDomain", sync_to_thread=True)
     def add_domain(

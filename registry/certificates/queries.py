@@ -11,13 +11,14 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final
 
 import msgspec
 from sqlalchemy import ColumnElement, and_, not_, or_
 from sqlmodel import Session, col, select
 
+from registry.certificates.audits import PUBLISHED, counts_of, overdue
 from registry.certificates.schemas import (
     BodyRef,
     CertificatePublic,
@@ -26,12 +27,17 @@ from registry.certificates.schemas import (
     SchemeRef,
 )
 from registry.certificates.store import (
+    EXPIRED,
     certificate_by_code,
     compromised_keys,
     signed_at,
 )
 from registry.certification.assessments import public_findings
-from registry.certification.schemas import FindingPublic, OrganisationPublic
+from registry.certification.schemas import (
+    FindingPublic,
+    OrganisationPublic,
+    ResultCountsPublic,
+)
 from registry.db.status_sql import replacing_signature
 from registry.db.tables import (
     Assessment,
@@ -48,6 +54,7 @@ from registry.db.tables import (
 )
 from registry.domain.hosts import host_key
 from registry.domain.kvk import normalise_registration_number
+from registry.domain.reasons import Reason
 from registry.domain.status import (
     SIGNATURE_BEING_REPLACED,
     CertificateStatus,
@@ -55,6 +62,7 @@ from registry.domain.status import (
     shown_status,
     signature_being_replaced,
 )
+from registry.domain.validity import add_months
 from registry.edge.http import strong_etag
 from registry.edge.schemas import Page
 from registry.errors import InvalidInputError
@@ -86,29 +94,39 @@ def certificates_public(
     bodies = _by_id(session, Body, (c.body_id for c in certificates))
     schemes = _by_id(session, Scheme, (v.scheme_id for v in versions.values()))
     # The basis of the current credential: the latest certified initial or
-    # recertification assessment of each certificate.
+    # recertification assessment of each certificate; the findings shown: those of the
+    # latest published audit (surveillance included, refused or not).
     basis: dict[int, Assessment] = {}
+    latest: dict[int, Assessment] = {}
+    last_passed: dict[int, date] = {}
     for assessment in session.exec(
         select(Assessment)
         .where(
             col(Assessment.certificate_id).in_(ids),
-            col(Assessment.type).in_(("initial", "recertification")),
-            Assessment.status == "certified",
+            col(Assessment.status).in_(PUBLISHED),
         )
-        .order_by(col(Assessment.id))
+        .order_by(col(Assessment.audit_end), col(Assessment.id))
     ):
         assert assessment.certificate_id is not None
-        basis[assessment.certificate_id] = assessment
+        latest[assessment.certificate_id] = assessment
+        if assessment.status == "certified":
+            last_passed[assessment.certificate_id] = assessment.audit_end
+            if assessment.type in ("initial", "recertification"):
+                basis[assessment.certificate_id] = assessment
     auditors = _by_id(session, Person, (a.auditor_id for a in basis.values()))
     findings: dict[int, list[Finding]] = defaultdict(list)
     for finding in session.exec(
-        select(Finding).where(col(Finding.assessment_id).in_([a.id for a in basis.values()]))
+        select(Finding).where(col(Finding.assessment_id).in_([a.id for a in latest.values()]))
     ):
         findings[finding.assessment_id].append(finding)
     criteria: dict[int, list[Criterion]] = defaultdict(list)
     for criterion in session.exec(
         select(Criterion)
-        .where(col(Criterion.version_id).in_(list(versions)))
+        .where(
+            col(Criterion.version_id).in_(
+                set(versions) | {a.scheme_version_id for a in latest.values()}
+            )
+        )
         .order_by(col(Criterion.position))
     ):
         criteria[criterion.version_id].append(criterion)
@@ -139,6 +157,17 @@ def certificates_public(
         assert grounds is not None and grounds.id is not None, (
             f"certificate {certificate.code} has no certified assessment"
         )
+        shown = latest.get(certificate.id, grounds)
+        assert shown.id is not None
+        listed = public_findings(
+            criteria[shown.scheme_version_id],
+            [
+                (f.criterion_code, f.result, f.evidence_summary, json.loads(f.evidence_digests))
+                for f in findings[shown.id]
+            ],
+        )
+        scheme = schemes[version.scheme_id]
+        passed = last_passed.get(certificate.id)
         pages.append(
             _public(
                 certificate,
@@ -148,17 +177,11 @@ def certificates_public(
                 bodies[certificate.body_id],
                 grounds,
                 auditors[grounds.auditor_id],
-                public_findings(
-                    criteria[version.id or 0],
-                    [
-                        (
-                            f.criterion_code,
-                            f.result,
-                            f.evidence_summary,
-                            json.loads(f.evidence_digests),
-                        )
-                        for f in findings[grounds.id]
-                    ],
+                AuditView(
+                    shown.public_id,
+                    listed,
+                    counts_of(listed, len(criteria[shown.scheme_version_id])),
+                    add_months(passed, scheme.surveillance_interval_months) if passed else None,
                 ),
                 domains[certificate.id],
                 history[certificate.id],
@@ -172,6 +195,17 @@ def certificates_public(
     return pages
 
 
+@dataclass(frozen=True)
+class AuditView:
+    """What the certificate shows of its latest published audit."""
+
+    id: str
+    findings: list[FindingPublic]
+    counts: ResultCountsPublic
+    due: date | None
+    """When the next surveillance audit is due."""
+
+
 def _public(
     certificate: Certificate,
     organisation: Organisation,
@@ -180,7 +214,7 @@ def _public(
     body: Body,
     basis: Assessment,
     auditor: Person,
-    findings: list[FindingPublic],
+    audit: AuditView,
     domains: list[CertificateDomain],
     history: list[tuple[CertificateEvent, Assessment | None]],
     now: datetime,
@@ -188,13 +222,18 @@ def _public(
     replacing_signature: bool,
 ) -> CertificatePublic:
     status = effective_status(CertificateStatus(certificate.status), certificate.valid_until, now)
-    reason, changed_at = certificate.status_reason, certificate.status_changed_at
+    reason = Reason.stored(certificate.status_reason, certificate.status_reason_en)
+    changed_at = certificate.status_changed_at
     if status is CertificateStatus.EXPIRED and certificate.status != CertificateStatus.EXPIRED:
-        reason, changed_at = "validity period ended", certificate.valid_until
+        reason, changed_at = EXPIRED, certificate.valid_until
+    deadline = certificate.status_deadline if status is CertificateStatus.SUSPENDED else None
     return CertificatePublic(
         code=certificate.code,
         status=shown_status(status, replacing_signature),  # type: ignore[arg-type]
-        status_reason=reason,
+        status_reason=reason.nl,
+        status_reason_nl=reason.nl,
+        status_reason_en=reason.en,
+        status_deadline=deadline,
         status_changed_at=changed_at,
         holder=OrganisationPublic(
             legal_name=organisation.legal_name,
@@ -213,12 +252,19 @@ def _public(
             CoveredDomain(domain=d.domain, source=d.source, added_at=d.added_at)  # type: ignore[arg-type]
             for d in domains
         ],
-        findings=findings,
+        findings=audit.findings,
+        findings_audit=audit.id,
+        counts=audit.counts,
+        surveillance_due=audit.due,
+        overdue=overdue(status, deadline, audit.due, now.date()),
         history=[
             HistoryItem(
                 type=event.type,
-                at=event.at,
+                at=event.effective_at or event.at,
+                recorded_at=event.at if event.effective_at else None,
                 reason=event.reason,
+                reason_nl=event.reason,
+                reason_en=event.reason_en,
                 assessment=assessment.public_id if assessment else None,
                 assessment_type=assessment.type if assessment else None,
                 log_index=event.log_index,

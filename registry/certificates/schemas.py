@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from msgspec import Meta
 
-from registry.certification.schemas import FindingPublic, OrganisationPublic
-from registry.domain.vocabulary import StatusName
-from registry.edge.schemas import Input, Output, ShortReason
+from registry.certification.schemas import (
+    FindingPublic,
+    OrganisationPublic,
+    ResultCountsPublic,
+)
+from registry.domain.vocabulary import AssessmentTypeName, StatusName
+from registry.edge.schemas import Input, Output, ReasonInput
 
 
-class StatusChange(Input, kw_only=True):
-    reason: ShortReason
+class StatusChange(ReasonInput, kw_only=True):
+    """A status change with its public reason; a suspension may set a ``deadline`` by
+    which the holder must have put things right (nothing happens by itself when it
+    passes: the page says so and the body is told)."""
+
+    deadline: date | None = None
 
 
 class DomainCreate(Input, kw_only=True):
@@ -38,18 +46,62 @@ class CoveredDomain(Output, kw_only=True):
 
 
 class HistoryItem(Output, kw_only=True):
+    """One event; ``at`` is when it took effect (an expiry at ``valid_until``) and
+    ``recorded_at`` when it was written to the log, when that differs."""
+
     type: str
     at: datetime
     reason: str
+    """Deprecated: the Dutch reason, as ``reason_nl``."""
+    reason_nl: str = ""
+    reason_en: str | None = None
+    recorded_at: datetime | None = None
     assessment: str | None = None
     assessment_type: str | None = None
     log_index: int | None = None
+
+
+class DecisionSummary(Output, kw_only=True):
+    outcome: Literal["certify", "refuse"]
+    decided_at: datetime
+    reason_nl: str
+    reason_en: str | None
+    action: Literal["suspend", "withdraw"] | None = None
+    deadline: date | None = None
+
+
+class AuditPublic(Output, kw_only=True):
+    """One published audit of a certificate: what was found, by whom, and what followed."""
+
+    id: str
+    type: AssessmentTypeName
+    audit_start: date
+    audit_end: date
+    submitted_at: datetime
+    scheme_version: int
+    body: BodyRef
+    auditor: str
+    counts: ResultCountsPublic
+    findings: list[FindingPublic]
+    decision: DecisionSummary | None
+
+
+class Overdue(Output, kw_only=True):
+    """A date that passed without the step it called for: nothing happens by itself,
+    the page says so and the body is told."""
+
+    kind: Literal["suspension_deadline", "surveillance"]
+    due: date
 
 
 class CertificatePublic(Output, kw_only=True):
     code: str
     status: StatusName
     status_reason: str
+    """Deprecated: the Dutch reason, as ``status_reason_nl``."""
+    status_reason_nl: str = ""
+    status_reason_en: str | None = None
+    status_deadline: date | None = None
     status_changed_at: datetime
     holder: OrganisationPublic
     scheme: SchemeRef
@@ -62,6 +114,11 @@ class CertificatePublic(Output, kw_only=True):
     issued_at: datetime
     domains: list[CoveredDomain]
     findings: list[FindingPublic]
+    """The results of the latest published audit (surveillance included)."""
+    findings_audit: str | None = None
+    counts: ResultCountsPublic | None = None
+    surveillance_due: date | None = None
+    overdue: list[Overdue] = []
     history: list[HistoryItem]
     credential_kid: str
     signature: Literal["current", "being_replaced"]

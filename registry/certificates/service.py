@@ -3,15 +3,16 @@ status changes, holder domains, expiry and credentials."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
 
-from registry.certificates import queries, store
+from registry.certificates import audits, queries, store
 from registry.certificates.queries import CertificateSnapshot
-from registry.certificates.schemas import CertificatePublic, CoveredDomain
+from registry.certificates.schemas import AuditPublic, CertificatePublic, CoveredDomain
 from registry.discovery.issuer import ensure_issuer_url, issuer_url
+from registry.domain.reasons import Reason
 from registry.domain.status import Transition
 from registry.domain.vocabulary import Role
 from registry.edge.caches import Caches, FreshCache
@@ -36,16 +37,31 @@ class CertificateService:
         )
 
     def change_status(
-        self, actor: Actor, code: str, transition: Transition, reason: str
+        self,
+        actor: Actor,
+        code: str,
+        transition: Transition,
+        reason: Reason,
+        deadline: date | None = None,
     ) -> CertificatePublic:
+        """Suspend (optionally until ``deadline``), reinstate or withdraw, with a reason
+        in Dutch and optionally English (body admin of the certifying body)."""
         with self.uow.write(actor, "change_status") as session:
             now = self.uow.clock()
-            certificate = store.change_status(session, actor, code, transition, reason, now)
+            certificate = store.change_status(
+                session, actor, code, transition, reason, now, deadline
+            )
             # The list changes in the same transaction: the next request reads the new bit.
             status_lists.apply_transition(
                 session, self._issuer(session).lists, certificate, transition, now
             )
             return queries.certificate_public(session, certificate, now)
+
+    def audits(self, code: str) -> list[AuditPublic]:
+        """Every published audit of the certificate, oldest first (NotFoundError for an
+        unknown code)."""
+        with self.uow.db.read() as session:
+            return audits.certificate_audits(session, store.certificate_by_code(session, code))
 
     def reissue_without_status(self, batch: int = 200) -> list[str]:
         """Reissue, once, every credential signed before the status lists (a certificate

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -40,7 +40,9 @@ from registry.db.tables import (
 )
 from registry.discovery.issuer import ensure_issuer_url
 from registry.domain.codes import new_code, normalise_code
+from registry.domain.decisions import CertificateAction, check_deadline
 from registry.domain.hosts import normalise_domain
+from registry.domain.reasons import NO_REASON, Reason
 from registry.domain.status import (
     CertificateStatus,
     Transition,
@@ -149,7 +151,9 @@ def issue(
     session.add(certificate)
     session.flush()
     assessment.certificate_id = certificate.id
-    _sign_and_record(session, issuer, certificate, assessment, actor, now, "certificate.issued", "")
+    _sign_and_record(
+        session, issuer, certificate, assessment, actor, now, "certificate.issued", NO_REASON
+    )
     return certificate
 
 
@@ -180,14 +184,18 @@ def new_certificate(
 
 
 def credential_event(
-    event_type: str, certificate: Certificate, assessment_public_id: str, now: datetime, reason: str
+    event_type: str,
+    certificate: Certificate,
+    assessment_public_id: str,
+    now: datetime,
+    reason: Reason,
 ) -> events.RegistryEvent:
     """The log entry that carries a new credential in full (issued, renewed)."""
-    return events.RegistryEvent(
-        type=event_type,
-        at=now,
-        reason=reason,
-        data={
+    return events.RegistryEvent.with_reason(
+        event_type,
+        now,
+        reason,
+        {
             "code": certificate.code,
             "assessment": assessment_public_id,
             "credential": certificate.credential,
@@ -229,8 +237,17 @@ def sign_certificate(
     certificate.credential_kid = issuer.signer.kid
 
 
+RECERTIFIED = Reason(nl="hercertificatie-audit geslaagd", en="recertification audit passed")
+SURVEILLED = Reason(nl="controle-audit geslaagd", en="surveillance audit passed")
+
+
 def renew(
-    session: Session, issuer: Issuer, assessment: Assessment, actor: Actor, now: datetime
+    session: Session,
+    issuer: Issuer,
+    assessment: Assessment,
+    actor: Actor,
+    now: datetime,
+    reason: Reason = RECERTIFIED,
 ) -> Certificate:
     """Recertification: same code, new version and validity, a new credential."""
     certificate = session.get(Certificate, assessment.certificate_id)
@@ -244,6 +261,8 @@ def renew(
     certificate.scheme_version_id = assessment.scheme_version_id
     certificate.status = CertificateStatus.VALID.value
     certificate.status_reason = ""
+    certificate.status_reason_en = None
+    certificate.status_deadline = None
     certificate.status_changed_at = now
     certificate.valid_from = now
     certificate.valid_until = valid_until_after(now, scheme.max_validity_months)
@@ -257,7 +276,7 @@ def renew(
         actor,
         now,
         "certificate.renewed",
-        "recertification audit passed",
+        reason or RECERTIFIED,
     )
     return certificate
 
@@ -380,7 +399,7 @@ def basis_assessment(session: Session, certificate: Certificate) -> Assessment:
 
 def reissue(
     session: Session, issuer: Issuer, certificate: Certificate, now: datetime, reason: str
-) -> Certificate:
+) -> Certificate:  # the reason of a reissue is the registry's own, written in English
     """Sign the certificate's credential again and log it as ``credential.reissued``.
 
     The one definition of a reissue: the code, the credential's ``id``, ``validFrom``,
@@ -411,7 +430,7 @@ def _sign_and_record(
     actor: Actor,
     now: datetime,
     event_type: str,
-    reason: str,
+    reason: Reason,
 ) -> None:
     """Scope, signature, and the log entry that carries the new credential in full."""
     _set_audited_domains(session, certificate, assessment, now)
@@ -426,7 +445,11 @@ def _sign_and_record(
 
 
 def record_surveillance(
-    session: Session, assessment: Assessment, actor: Actor, now: datetime
+    session: Session,
+    assessment: Assessment,
+    actor: Actor,
+    now: datetime,
+    reason: Reason = SURVEILLED,
 ) -> Certificate:
     """A passed surveillance audit adds to the history; it issues no credential.
 
@@ -444,11 +467,11 @@ def record_surveillance(
         )
     events.record(
         session,
-        events.RegistryEvent(
-            type="certificate.surveilled",
-            at=now,
-            reason="surveillance audit passed",
-            data={"code": certificate.code, "assessment": assessment.public_id},
+        events.RegistryEvent.with_reason(
+            "certificate.surveilled",
+            now,
+            reason or SURVEILLED,
+            {"code": certificate.code, "assessment": assessment.public_id},
         ),
         certificate=certificate,
         actor_id=actor.person_id,
@@ -546,27 +569,70 @@ def _sign(
 
 
 def change_status(
-    session: Session, actor: Actor, code: str, transition: Transition, reason: str, now: datetime
+    session: Session,
+    actor: Actor,
+    code: str,
+    transition: Transition,
+    reason: Reason,
+    now: datetime,
+    deadline: date | None = None,
 ) -> Certificate:
-    """Suspend, reinstate or withdraw: the body that certified decides, with a public reason."""
+    """Suspend, reinstate or withdraw: the body that certified decides, with a public
+    reason; a suspension may carry a deadline (after today), nothing else does."""
     actor.require(Role.BODY_ADMIN)
     certificate = certificate_by_code(session, code)
     if certificate.body_id != actor.body_id:
         raise PermissionDeniedError(
             f"certificate {certificate.code} is held with another certification body"
         )
-    return _transition(session, certificate, transition, reason, now, actor_id=actor.person_id)
+    if deadline is not None:
+        action = CertificateAction.SUSPEND if transition is Transition.SUSPEND else None
+        check_deadline(action, deadline, now.date())
+    return _transition(
+        session, certificate, transition, reason, now, actor_id=actor.person_id, deadline=deadline
+    )
+
+
+def act_on_audit(
+    session: Session,
+    issuer: Issuer,
+    assessment: Assessment,
+    actor: Actor,
+    action: CertificateAction,
+    reason: Reason,
+    deadline: date | None,
+    now: datetime,
+) -> Certificate:
+    """What a refused audit of an existing certificate does to it: suspend (until the
+    deadline) or withdraw, as one history event linked to the audit."""
+    certificate = session.get(Certificate, assessment.certificate_id)
+    assert certificate is not None
+    transition = Transition.SUSPEND if action is CertificateAction.SUSPEND else Transition.WITHDRAW
+    _transition(
+        session,
+        certificate,
+        transition,
+        reason,
+        now,
+        actor_id=actor.person_id,
+        deadline=deadline,
+        assessment_id=assessment.id,
+    )
+    status_lists.apply_transition(session, issuer.lists, certificate, transition, now)
+    return certificate
 
 
 def _transition(
     session: Session,
     certificate: Certificate,
     transition: Transition,
-    reason: str,
+    reason: Reason,
     now: datetime,
     *,
     actor_id: int | None,
     changed_at: datetime | None = None,
+    deadline: date | None = None,
+    assessment_id: int | None = None,
 ) -> Certificate:
     stored = CertificateStatus(certificate.status)
     # The sweep records what the clock already decided, so it starts from the stored status.
@@ -577,30 +643,38 @@ def _transition(
     )
     target = apply_transition(current, transition)
     certificate.status = target.value
-    certificate.status_reason = reason
+    certificate.status_reason = reason.nl
+    certificate.status_reason_en = reason.en
+    if transition is Transition.SUSPEND or target is not CertificateStatus.SUSPENDED:
+        certificate.status_deadline = deadline
     certificate.status_changed_at = changed_at or now
     session.add(certificate)
     session.flush()
+    data: dict[str, Any] = {"code": certificate.code}
+    if deadline is not None:
+        data["deadline"] = deadline.isoformat()
     events.record(
         session,
-        events.RegistryEvent(
-            type=EVENT_OF_TRANSITION[transition],
-            at=now,
-            reason=reason,
-            data={"code": certificate.code},
+        events.RegistryEvent.with_reason(
+            EVENT_OF_TRANSITION[transition], now, reason, data, effective_at=changed_at
         ),
         certificate=certificate,
         actor_id=actor_id,
+        assessment_id=assessment_id,
     )
     return certificate
+
+
+EXPIRED = Reason(nl="geldigheidsduur verstreken", en="validity period ended")
 
 
 def expire_due(session: Session, now: datetime, limit: int = 500) -> list[str]:
     """The sweep: record ``certificate.expired`` for certificates whose validity has ended.
 
     Readers already see them as expired (status is computed from the clock); this writes
-    the history entry when the sweep runs, with the status dated at the instant the
-    validity ended. Rows are locked (skipping those another process holds) so that two
+    the history entry when the sweep runs, with the status and the history dated at the
+    instant the validity ended; the log entry keeps the time it was appended and says
+    ``effective_at`` beside it, so the log is never backdated. Rows are locked (skipping those another process holds) so that two
     sweeping processes never expire one certificate twice.
     """
     due = session.exec(
@@ -617,7 +691,7 @@ def expire_due(session: Session, now: datetime, limit: int = 500) -> list[str]:
             session,
             certificate,
             Transition.EXPIRE,
-            "validity period ended",
+            EXPIRED,
             now,
             actor_id=None,
             changed_at=certificate.valid_until,

@@ -54,6 +54,7 @@ from registry.db.tables import (
     pk,
 )
 from registry.domain.assessments import check_certifiable
+from registry.domain.reasons import NO_REASON
 from registry.domain.vocabulary import AssessmentType, Role
 from registry.errors import InvalidInputError
 from registry.identity import memberships
@@ -277,7 +278,8 @@ def _log(session: Session, decider: Actor, batch: list[_Item], now: datetime) ->
     """One ``certificate.issued`` entry per certificate, its history row, and the
     holder's webhook messages: ``events.record``'s, in bulk."""
     issued = [
-        credential_event(ISSUED, _certificate(item), item.public_id, now, "") for item in batch
+        credential_event(ISSUED, _certificate(item), item.public_id, now, NO_REASON)
+        for item in batch
     ]
     indexes = journal.append_many(session, [(entry_bytes(e), ISSUED) for e in issued], now)
     history = [

@@ -11,10 +11,10 @@ from registry.certificates import store as certificates
 from registry.certification.assessments import assessment_by_id
 from registry.certification.schemas import DecisionCreate
 from registry.db.tables import Assessment, Decision, Finding, Organisation, pk
-from registry.domain.assessments import check_certifiable
+from registry.domain.decisions import CertificateAction, check_decision
 from registry.domain.independence import check_decider_untied, check_four_eyes
 from registry.domain.vocabulary import AssessmentType, Role
-from registry.errors import ConflictError, PermissionDeniedError
+from registry.errors import ConflictError, PermissionDeniedError, RuleViolationError
 from registry.identity import memberships
 from registry.identity.auth import Actor
 
@@ -63,11 +63,15 @@ def decision_values(
     certificate_id: int | None,
 ) -> dict[str, Any]:
     """The decision row's columns: what ``decide_on`` stores, and a batch stores in bulk."""
+    reason = data.given_reason()
     return {
         "assessment_id": assessment_id,
         "decided_by_id": decider.person_id,
         "outcome": data.outcome,
-        "reason": data.reason,
+        "reason": reason.nl,
+        "reason_en": reason.en,
+        "action": data.action,
+        "deadline": data.deadline,
         "decided_at": now,
         "certificate_id": certificate_id,
     }
@@ -96,21 +100,37 @@ def decide_on(
             f"assessment {assessment.public_id} was already decided ({assessment.status})"
         )
     certificate = None
+    results = {
+        f.criterion_code: f.result
+        for f in session.exec(select(Finding).where(Finding.assessment_id == assessment.id))
+    }
+    kind = AssessmentType(assessment.type)
+    action = CertificateAction(data.action) if data.action else None
+    check_decision(kind, results, data.outcome, action, data.deadline, now.date())
+    reason = data.given_reason()
     if data.outcome == "certify":
-        results = {
-            f.criterion_code: f.result
-            for f in session.exec(select(Finding).where(Finding.assessment_id == assessment.id))
-        }
-        check_certifiable(results)
-        kind = AssessmentType(assessment.type)
         if kind is AssessmentType.INITIAL:
             certificate = certificates.issue(session, issuer, assessment, actor, now)
         elif kind is AssessmentType.RECERTIFICATION:
-            certificate = certificates.renew(session, issuer, assessment, actor, now)
+            certificate = certificates.renew(
+                session, issuer, assessment, actor, now, reason or certificates.RECERTIFIED
+            )
         else:
-            certificate = certificates.record_surveillance(session, assessment, actor, now)
+            certificate = certificates.record_surveillance(
+                session, assessment, actor, now, reason or certificates.SURVEILLED
+            )
         assessment.status = "certified"
     else:
+        if action is not None:
+            if not reason:
+                raise RuleViolationError(
+                    f"to {action.value} the certificate give the public reason: reason_nl "
+                    "(and reason_en)",
+                    rule="status-reason",
+                )
+            certificate = certificates.act_on_audit(
+                session, issuer, assessment, actor, action, reason, data.deadline, now
+            )
         assessment.status = "refused"
     session.add(assessment)
     decision = Decision(

@@ -8,7 +8,16 @@ from typing import Annotated, Literal
 from msgspec import Meta
 
 from registry.domain.vocabulary import AssessmentTypeName, DimensionName, MethodName, ResultName
-from registry.edge.schemas import Country, CriterionCode, Input, Name, Output, Sha256Hex, Slug
+from registry.edge.schemas import (
+    Country,
+    CriterionCode,
+    Input,
+    Name,
+    OptionalReasonInput,
+    Output,
+    Sha256Hex,
+    Slug,
+)
 
 
 class OrganisationCreate(Input, kw_only=True):
@@ -73,9 +82,14 @@ class AssessmentPublic(Output, kw_only=True):
     findings: list[FindingPublic]
 
 
-class DecisionCreate(Input, kw_only=True):
+class DecisionCreate(OptionalReasonInput, kw_only=True):
+    """The decision. Refusing an audit of an existing certificate may ``suspend`` it
+    (with a ``deadline``) or ``withdraw`` it, and must when the audit found a major
+    nonconformity; a refusal needs a reason."""
+
     outcome: Literal["certify", "refuse"]
-    reason: Annotated[str, Meta(max_length=500)] = ""
+    action: Literal["suspend", "withdraw"] | None = None
+    deadline: date | None = None
 
 
 class DecisionPublic(Output, kw_only=True):
@@ -84,6 +98,21 @@ class DecisionPublic(Output, kw_only=True):
     decided_at: datetime
     decided_by: str
     certificate: str | None
+    reason_nl: str = ""
+    reason_en: str | None = None
+    action: Literal["suspend", "withdraw"] | None = None
+    deadline: date | None = None
+
+
+class ResultCountsPublic(Output, kw_only=True):
+    """``applicable`` of ``total`` criteria apply; of those, how many conform and how many
+    have a minor or major nonconformity (a criterion that does not apply is not checked)."""
+
+    total: int
+    applicable: int
+    conforming: int
+    minor_nonconformity: int
+    major_nonconformity: int
 
 
 class DraftSummary(Output, kw_only=True):

@@ -94,6 +94,10 @@ class CertificationService:
                 decided_at=decision.decided_at,
                 decided_by=actor.pseudonym,
                 certificate=certificate.code if certificate is not None else None,
+                reason_nl=decision.reason,
+                reason_en=decision.reason_en,
+                action=decision.action,  # type: ignore[arg-type]
+                deadline=decision.deadline,
             )
 
     def certify_batch(

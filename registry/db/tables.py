@@ -51,6 +51,19 @@ class Scheme(SQLModel, table=True):
     max_validity_months: int
     sanctions_nl: str = Field(sa_column=Column(Text, nullable=False))
     sanctions_en: str = Field(sa_column=Column(Text, nullable=False))
+    # The profile consumer guides judge a label by (migration 0011); empty: not stated.
+    criteria_set_by_nl: str = Field(default="", sa_column=Column(Text, nullable=False))
+    criteria_set_by_en: str = Field(default="", sa_column=Column(Text, nullable=False))
+    stakeholders_nl: str = Field(default="", sa_column=Column(Text, nullable=False))
+    stakeholders_en: str = Field(default="", sa_column=Column(Text, nullable=False))
+    ambition_nl: str = Field(default="", sa_column=Column(Text, nullable=False))
+    ambition_en: str = Field(default="", sa_column=Column(Text, nullable=False))
+    control_nl: str = Field(default="", sa_column=Column(Text, nullable=False))
+    control_en: str = Field(default="", sa_column=Column(Text, nullable=False))
+    transparency_nl: str = Field(default="", sa_column=Column(Text, nullable=False))
+    transparency_en: str = Field(default="", sa_column=Column(Text, nullable=False))
+    complaints_nl: str = Field(default="", sa_column=Column(Text, nullable=False))
+    complaints_en: str = Field(default="", sa_column=Column(Text, nullable=False))
     created_at: datetime = _instant()
 
 
@@ -216,7 +229,10 @@ class Decision(SQLModel, table=True):
     assessment_id: int = Field(foreign_key="assessment.id", unique=True)
     decided_by_id: int = Field(foreign_key="person.id")
     outcome: str = Field(max_length=16)  # certify | refuse
-    reason: str
+    reason: str  # Dutch; the English text beside it (migration 0011)
+    reason_en: str | None = None
+    action: str | None = Field(default=None, max_length=16)  # suspend | withdraw (refused audits)
+    deadline: date | None = None  # a suspension's deadline
     decided_at: datetime = _instant()
     certificate_id: int | None = Field(default=None, foreign_key="certificate.id")
 
@@ -230,7 +246,9 @@ class Certificate(SQLModel, table=True):
     status: str = Field(
         max_length=16, index=True
     )  # stored status; readers compute the effective one
-    status_reason: str
+    status_reason: str  # Dutch; the English text beside it (migration 0011)
+    status_reason_en: str | None = None
+    status_deadline: date | None = None  # by when a suspension must be resolved
     status_changed_at: datetime = _instant()
     valid_from: datetime = _instant()
     valid_until: datetime = _instant(index=True)
@@ -261,7 +279,10 @@ class CertificateEvent(SQLModel, table=True):
     certificate_id: int = Field(foreign_key="certificate.id", index=True)
     type: str = Field(max_length=32)
     at: datetime = _instant()
-    reason: str
+    # When it took effect, if not when it was recorded: an expiry at ``valid_until``.
+    effective_at: datetime | None = _instant(nullable=True)
+    reason: str  # Dutch; the English text beside it (migration 0011)
+    reason_en: str | None = None
     actor_id: int | None = Field(default=None, foreign_key="person.id")
     assessment_id: int | None = Field(default=None, foreign_key="assessment.id")
     data: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON of public details
@@ -479,6 +500,19 @@ class LogCosignature(SQLModel, table=True):
     line: str = Field(sa_column=Column(Text, nullable=False))
     timestamp: int = Field(sa_column=Column(BigInteger, nullable=False))
     received_at: datetime = _instant()
+
+
+class CertificateNotice(SQLModel, table=True):
+    """A notice sent to a body's admins about one of its certificates (a suspension's
+    deadline passed, a surveillance audit overdue): one row per certificate, kind and due
+    day, so each is sent once whatever process sees it first."""
+
+    __tablename__ = "certificate_notice"
+
+    certificate_id: int = Field(foreign_key="certificate.id", primary_key=True)
+    kind: str = Field(max_length=32, primary_key=True)
+    due: date = Field(primary_key=True)
+    sent_at: datetime = _instant()
 
 
 # The identity tables live in their own module; importing it here registers them (and the

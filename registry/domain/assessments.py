@@ -118,3 +118,27 @@ def check_certifiable(results: Mapping[str, str]) -> None:
             rule="major-nonconformity",
             fields=tuple(majors),
         )
+
+
+@dataclass(frozen=True)
+class ResultCounts:
+    """What an audit's findings count, saying what each number counts: a criterion that
+    does not apply was not checked, so it is neither "checked" nor "met"."""
+
+    total: int
+    applicable: int
+    conforming: int
+    minor: int
+    major: int
+
+
+def count_results(results: Iterable[str]) -> ResultCounts:
+    """Counts of ``results`` (one per criterion of the version, ``not_applicable`` too)."""
+    listed = list(results)
+    return ResultCounts(
+        total=len(listed),
+        applicable=sum(r != Result.NOT_APPLICABLE for r in listed),
+        conforming=listed.count(Result.CONFORMING),
+        minor=listed.count(Result.MINOR_NONCONFORMITY),
+        major=listed.count(Result.MAJOR_NONCONFORMITY),
+    )

@@ -105,12 +105,39 @@ def complete(document: dict[str, Any], authenticated: set[tuple[str, str]]) -> d
     components = document.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     components.setdefault("securitySchemes", {})["bearer"] = BEARER
+    _mark_deprecated(components["schemas"])
     for path, operations in document.get("paths", {}).items():
         for method, operation in operations.items():
             if method not in WRITE_METHODS | {"get", "head"}:
                 continue
             _complete_operation(operation, method, (path, method) in authenticated)
     return document
+
+
+# A single-language reason field kept beside its two-language successor for existing
+# clients: (the old name, the new Dutch name, what to tell a reader).
+DEPRECATED_FIELDS: Final = (
+    ("reason", "reason_nl", "Deprecated: read and write `reason_nl` (Dutch) and `reason_en`."),
+    (
+        "status_reason",
+        "status_reason_nl",
+        "Deprecated: the Dutch reason, as `status_reason_nl`; `status_reason_en` is English.",
+    ),
+)
+
+
+def _mark_deprecated(schemas: dict[str, Any]) -> None:
+    """Mark the single-language reason fields deprecated wherever their two-language
+    successor stands beside them (request and response shapes alike)."""
+    for schema in schemas.values():
+        properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
+        for old, new, text in DEPRECATED_FIELDS:
+            if old in properties and new in properties:
+                properties[old] = {
+                    **properties[old],
+                    "deprecated": True,
+                    "description": text,
+                }
 
 
 def _complete_operation(operation: dict[str, Any], method: str, authenticated: bool) -> None:

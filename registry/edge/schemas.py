@@ -14,6 +14,9 @@ from typing import Annotated, Generic, TypeVar
 import msgspec
 from msgspec import Meta
 
+from registry.domain.reasons import Reason
+from registry.errors import InvalidInputError
+
 T = TypeVar("T")
 
 Slug = Annotated[str, Meta(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$", max_length=64)]
@@ -42,6 +45,41 @@ class Output(msgspec.Struct, kw_only=True):
             value = getattr(self, name)
             if isinstance(value, datetime) and value.microsecond:
                 setattr(self, name, value.replace(microsecond=0))
+
+
+ReasonText = Annotated[str, Meta(max_length=500)]
+
+
+class ReasonInput(Input, kw_only=True):
+    """A public reason: ``reason_nl`` (Dutch, required) and ``reason_en`` (English,
+    optional; pages in English mark the Dutch text when it is missing). ``reason`` is
+    the deprecated single field, still read as ``reason_nl`` for existing clients."""
+
+    reason_nl: ReasonText | None = None
+    reason_en: ReasonText | None = None
+    reason: ReasonText | None = None
+
+    def given_reason(self) -> Reason:
+        """The checked reason. Raises InvalidInputError when Dutch is missing, when both
+        ``reason`` and ``reason_nl`` are given and differ, or when a text is too short."""
+        return Reason.of(_dutch(self.reason_nl, self.reason), self.reason_en)
+
+
+class OptionalReasonInput(ReasonInput, kw_only=True):
+    """``ReasonInput`` where no reason at all is allowed (a positive decision)."""
+
+    def given_reason(self) -> Reason:
+        if not (self.reason_nl or self.reason or self.reason_en):
+            return Reason(nl="")
+        return super().given_reason()
+
+
+def _dutch(reason_nl: str | None, reason: str | None) -> str | None:
+    if reason_nl and reason and reason_nl.strip() != reason.strip():
+        raise InvalidInputError(
+            "give reason_nl only: reason is its deprecated alias and differs from it"
+        )
+    return reason_nl or reason
 
 
 class Page(Output, Generic[T], kw_only=True):

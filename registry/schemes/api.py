@@ -8,6 +8,7 @@ from registry.identity.auth import Actor
 from registry.schemes.schemas import (
     SchemeCreate,
     SchemePublic,
+    SchemeUpdate,
     SchemeVersionCreate,
     SchemeVersionPublic,
 )
@@ -37,6 +38,13 @@ class SchemeController(Controller):
     ) -> SchemePublic:
         """Create a scheme (staff)."""
         return schemes.create_scheme(actor, data)
+
+    @patch("/{slug:str}", operation_id="UpdateScheme", sync_to_thread=True)
+    def update_scheme(
+        self, schemes: SchemeService, actor: Actor, slug: str, data: SchemeUpdate
+    ) -> SchemePublic:
+        """Change a scheme's names, description or profile (staff); versions never change."""
+        return schemes.update_scheme(actor, slug, data)
 
     @post(
         "/{slug:str}/versions",

@@ -11,6 +11,7 @@ from registry.schemes import drafts, store
 from registry.schemes.schemas import (
     SchemeCreate,
     SchemePublic,
+    SchemeUpdate,
     SchemeVersionCreate,
     SchemeVersionPublic,
 )
@@ -26,6 +27,12 @@ class SchemeService:
         with self.uow.write(actor, "create_scheme") as session:
             now = self.uow.clock()
             scheme = store.create_scheme(session, actor, data, now)
+            return store.scheme_public(session, scheme, now)
+
+    def update_scheme(self, actor: Actor, slug: str, data: SchemeUpdate) -> SchemePublic:
+        with self.uow.write(actor, "update_scheme") as session:
+            now = self.uow.clock()
+            scheme = store.update_scheme(session, actor, slug, data, now)
             return store.scheme_public(session, scheme, now)
 
     def publish_version(

@@ -16,6 +16,7 @@ from registry.schemes.schemas import (
     CriterionPublic,
     SchemeCreate,
     SchemePublic,
+    SchemeUpdate,
     SchemeVersionCreate,
     SchemeVersionPublic,
 )
@@ -29,6 +30,36 @@ def create_scheme(session: Session, actor: Actor, data: SchemeCreate, now: datet
     scheme = Scheme(**{f: getattr(data, f) for f in data.__struct_fields__}, created_at=now)
     session.add(scheme)
     session.flush()
+    return scheme
+
+
+def update_scheme(
+    session: Session, actor: Actor, slug: str, data: SchemeUpdate, now: datetime
+) -> Scheme:
+    """Change a scheme's names, description or profile (staff). Versions never change.
+
+    The change is a ``scheme.updated`` log entry naming the fields changed, so that a
+    profile that says more than it did before can be traced to its moment.
+    """
+    actor.require(Role.STAFF)
+    scheme = scheme_by_slug(session, slug)
+    changed = sorted(
+        f
+        for f in data.__struct_fields__
+        if getattr(data, f) is not None and getattr(data, f) != getattr(scheme, f)
+    )
+    if not changed:
+        return scheme
+    for f in changed:
+        setattr(scheme, f, getattr(data, f))
+    session.add(scheme)
+    session.flush()
+    events.record(
+        session,
+        events.RegistryEvent(
+            type="scheme.updated", at=now, data={"scheme": scheme.slug, "fields": changed}
+        ),
+    )
     return scheme
 
 

@@ -17,6 +17,7 @@ import rfc8785
 from sqlmodel import Session
 
 from registry.db.tables import Certificate, CertificateEvent
+from registry.domain.reasons import Reason
 from registry.transparency import journal
 from registry.webhooks import store as webhooks
 
@@ -27,13 +28,41 @@ class RegistryEvent:
 
     type: str  # e.g. "certificate.suspended", "scheme.published"
     at: datetime
-    reason: str = ""
+    reason: str = ""  # Dutch
     data: Mapping[str, Any] = field(default_factory=dict)
+    reason_en: str | None = None
+    effective_at: datetime | None = None
+    """When it took effect, if earlier than ``at`` (an expiry at ``valid_until``)."""
+
+    @classmethod
+    def with_reason(
+        cls,
+        type_: str,
+        at: datetime,
+        reason: Reason,
+        data: Mapping[str, Any],
+        effective_at: datetime | None = None,
+    ) -> RegistryEvent:
+        return cls(
+            type=type_,
+            at=at,
+            reason=reason.nl,
+            data=data,
+            reason_en=reason.en,
+            effective_at=effective_at,
+        )
 
 
 def entry_bytes(event: RegistryEvent) -> bytes:
     """The log entry of ``event``: what ``record`` appends, and a batch appends in bulk."""
-    return journal.encode_entry(event.type, event.at, event.reason, event.data)
+    return journal.encode_entry(
+        event.type,
+        event.at,
+        event.reason,
+        event.data,
+        reason_en=event.reason_en,
+        effective_at=event.effective_at,
+    )
 
 
 def history_values(
@@ -48,7 +77,9 @@ def history_values(
         "certificate_id": certificate_id,
         "type": event.type.removeprefix("certificate."),
         "at": event.at,
+        "effective_at": event.effective_at,
         "reason": event.reason,
+        "reason_en": event.reason_en,
         "actor_id": actor_id,
         "assessment_id": assessment_id,
         "data": rfc8785.dumps(dict(event.data)).decode("utf-8"),
@@ -80,6 +111,6 @@ def record(
         session.add(history)
         session.flush()
         webhooks.enqueue_status_change(
-            session, certificate, event.type, event.at, event.reason, log_index
+            session, certificate, event.type, event.at, event.reason, log_index, event.reason_en
         )
     return history

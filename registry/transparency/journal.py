@@ -1,7 +1,7 @@
 """The registry's "personality" of the generic log: what goes in, how, and when it is signed.
 
 Every registry event becomes one entry, the RFC 8785 canonical JSON of
-``{"v": 1, "type", "time", "reason"?, "data"}``, appended in the same transaction as the
+``{"v": 1, "type", "time", "reason"?, "reason_en"?, "effective_at"?, "data"}``, appended in the same transaction as the
 change it records. Appends are serialised by the database itself (an advisory
 transaction lock on PostgreSQL; ``BEGIN IMMEDIATE`` on SQLite), never by a lock inside
 one process, so several servers can write. A checkpoint is signed only after the entries
@@ -69,8 +69,22 @@ class DbHashStore:
         return {(level, index): bytes(value) for level, index, value in rows}
 
 
-def encode_entry(type_: str, at: datetime, reason: str, data: Mapping[str, Any]) -> bytes:
-    """The entry's exact bytes. Raises InvalidInputError beyond 65,535 bytes."""
+def encode_entry(
+    type_: str,
+    at: datetime,
+    reason: str,
+    data: Mapping[str, Any],
+    *,
+    reason_en: str | None = None,
+    effective_at: datetime | None = None,
+) -> bytes:
+    """The entry's exact bytes. Raises InvalidInputError beyond 65,535 bytes.
+
+    ``reason`` is the Dutch reason and ``reason_en`` the English one, present only when
+    given (entries written before it existed keep their bytes). ``time`` is always when
+    the entry was appended; ``effective_at`` says when the event took effect when that
+    is earlier (an expiry recorded after ``valid_until``): the log is never backdated.
+    """
     document: dict[str, Any] = {
         "v": ENTRY_VERSION,
         "type": type_,
@@ -79,6 +93,10 @@ def encode_entry(type_: str, at: datetime, reason: str, data: Mapping[str, Any])
     }
     if reason:
         document["reason"] = reason
+    if reason_en:
+        document["reason_en"] = reason_en
+    if effective_at is not None:
+        document["effective_at"] = format_time(effective_at)
     entry = rfc8785.dumps(document)
     if len(entry) > MAX_ENTRY_BYTES:
         raise InvalidInputError(

@@ -280,6 +280,7 @@ def enqueue_status_change(
     at: datetime,
     reason: str,
     log_index: int,
+    reason_en: str | None = None,
 ) -> int:
     """Queue the message of a status change for each active endpoint of the holder, in
     the caller's transaction; the number queued. Other events queue nothing."""
@@ -301,6 +302,7 @@ def enqueue_status_change(
                 "code": certificate.code,
                 "status": certificate.status,
                 "reason": reason,
+                **({"reason_en": reason_en} if reason_en else {}),
                 "log_index": log_index,
             },
         }

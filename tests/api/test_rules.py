@@ -524,7 +524,7 @@ def test_decisions_and_status_changes_refused(world: World, service: Services) -
         )
         assert_problem(refused, 409, "status-transition", "reinstate", "valid")
         refused = world.post(f"/api/v1/certificates/{code}/suspend", world.admin, {"reason": "no"})
-        assert_problem(refused, 400, "invalid-input", "reason", ">= 3")
+        assert_problem(refused, 400, "invalid-input", "reason_nl", "3 to 500")
     assert [(a["id"], a["status"]) for a in queue(world)][:1] == [(assessment["id"], "submitted")]
     public = certificate(world, code)
     assert public["status"] == "valid" and public["status_reason"] == ""

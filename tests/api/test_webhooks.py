@@ -272,7 +272,8 @@ def test_the_expiry_sweep_sends_its_webhook(
     ((headers, body),) = receiver.requests
     message = json.loads(body)
     assert (message["type"], message["data"]["status"]) == ("certificate.expired", "expired")
-    assert message["data"]["reason"] == "validity period ended"
+    assert message["data"]["reason"] == "geldigheidsduur verstreken"
+    assert message["data"]["reason_en"] == "validity period ended"
     assert headers["webhook-signature"] == expected_signature(endpoint["secret"], headers, body)
 
 

@@ -9,6 +9,7 @@ badge showings about its certificates.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 from typing import Any, Final
 
@@ -16,6 +17,7 @@ import msgspec
 from litestar import Request, Response, get, post
 
 from registry.certification.schemas import DecisionCreate
+from registry.domain.reasons import Reason
 from registry.domain.status import Transition
 from registry.domain.vocabulary import Role
 from registry.errors import InvalidInputError, RegistryError
@@ -113,11 +115,8 @@ async def body_assessment(request: Request[Any, Any, Any], assessment_id: str) -
     )
 
 
-def _reason(form: dict[str, str]) -> str:
-    """The reason as the service takes it today: the Dutch text, the English beside it."""
-    dutch = form.get("reason_nl", "").strip()
-    english = form.get("reason_en", "").strip()
-    return f"{dutch} / {english}" if dutch and english else dutch or english
+def _deadline(form: dict[str, str]) -> str | None:
+    return form.get("deadline", "").strip() or None
 
 
 @post(
@@ -137,7 +136,14 @@ async def decide(request: Request[Any, Any, Any], assessment_id: str) -> Respons
     try:
         try:
             data = msgspec.convert(
-                {"outcome": form.get("outcome", ""), "reason": _reason(form)}, DecisionCreate
+                {
+                    "outcome": form.get("outcome", ""),
+                    "reason_nl": form.get("reason_nl", "").strip() or None,
+                    "reason_en": form.get("reason_en", "").strip() or None,
+                    "action": form.get("action") or None,
+                    "deadline": _deadline(form),
+                },
+                DecisionCreate,
             )
         except msgspec.ValidationError as error:
             raise InvalidInputError(str(error)) from None
@@ -166,13 +172,23 @@ async def change_status(request: Request[Any, Any, Any], code: str, action: str)
     services = services_of(request)
     try:
         transition = TRANSITIONS.get(action)
-        reason = _reason(form)
         if transition is None:
             raise InvalidInputError(f"no such status change: {action[:20]!r}")
-        if len(reason) < 3 or len(reason) > 500:
-            raise InvalidInputError("a reason of 3 to 500 characters is needed")
+        reason = Reason.of(form.get("reason_nl"), form.get("reason_en"))
+        deadline = _deadline(form) if transition is Transition.SUSPEND else None
+        try:
+            until = date.fromisoformat(deadline) if deadline else None
+        except ValueError:
+            raise InvalidInputError(f"the deadline {deadline[:20]!r} is not a date") from None
         await in_thread(
-            partial(services.certificates.change_status, who.actor, code[:40], transition, reason)
+            partial(
+                services.certificates.change_status,
+                who.actor,
+                code[:40],
+                transition,
+                reason,
+                until,
+            )
         )
     except RegistryError as error:
         return await _home(

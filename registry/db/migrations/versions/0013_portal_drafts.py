@@ -1,7 +1,7 @@
 """drafts of the portals: assessments and scheme versions
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-07 23:40:00
 
 An auditor's assessment is written over days: the auditor portal keeps its draft on the
@@ -18,7 +18,7 @@ from alembic import op
 import registry.db.types
 
 revision = "0013"
-down_revision = "0009"
+down_revision = "0011"  # after the merged 0011 (trust over time); re-chained at integration
 branch_labels = None
 depends_on = None
 

@@ -275,6 +275,30 @@ def test_staff_edit_a_draft_version_and_publish_it_never_a_published_one(
     assert not version["criteria"][4]["mandatory"]
     assert 'id="draft"' not in client.get("/account/staff/schemes/webwinkel").text
 
+    page = client.get("/account/staff/schemes/webwinkel").text
+    fields = dict(
+        re.findall(
+            r'<textarea id="p-[a-z_]+" name="([a-z_]+)" rows="2" lang="[a-z]+">([^<]*)<', page
+        )
+    )
+    profile = client.post(
+        "/account/staff/schemes/webwinkel/profile",
+        data={
+            **fields,
+            "csrf": csrf_of(page),
+            "owner": "Stichting Keur",
+            "complaints_nl": "Klachten gaan naar de Geschillencommissie.",
+            "complaints_en": "Complaints go to the Disputes Committee.",
+            "accreditation_required": "yes",
+            "surveillance_interval_months": "12",
+            "max_validity_months": "12",
+        },
+        follow_redirects=False,
+    )
+    assert profile.status_code == 303, profile.text
+    public = world.client.get("/api/v1/schemes/webwinkel").json()
+    assert public["complaints_en"] == "Complaints go to the Disputes Committee."
+
     before = len(world.client.get("/.well-known/jwks.json").json()["keys"])
     console = client.get("/account/staff").text
     unconfirmed = client.post("/account/staff/keys/rotate", data={"csrf": csrf_of(console)})

@@ -16,7 +16,8 @@ from litestar import Request, Response, get, post
 
 from registry.bodies.schemas import AccreditationCreate, BodyCreate
 from registry.domain.vocabulary import Role
-from registry.edge.labels import DIMENSION_ORDER, METHOD
+from registry.edge.i18n import translations
+from registry.edge.labels import DIMENSION_ORDER, METHOD, N_
 from registry.errors import InvalidInputError, RegistryError
 from registry.identity.schemas import Acting
 from registry.portals.pages.common import (
@@ -31,6 +32,7 @@ from registry.portals.pages.common import (
     services_of,
     status_of,
 )
+from registry.schemes.schemas import SchemeUpdate
 
 MAX_CRITERIA: Final = 500
 TEXT_FIELDS: Final = ("code", "title_nl", "title_en", "checked_nl", "checked_en")
@@ -135,6 +137,10 @@ async def _scheme_page(
         message=message,
         done=request.query_params.get("done", "")[:80],
         methods=list(METHOD),
+        profile_texts=[
+            (name, translations(context_of(request).lang).gettext(title))
+            for name, title in PROFILE_TITLES.items()
+        ],
         dimensions=DIMENSION_ORDER,
     )
 
@@ -180,6 +186,53 @@ async def scheme_draft(request: Request[Any, Any, Any], slug: str) -> Response[s
             request, who, slug, rows=rows, message=message, status=status_of(error)
         )
     return see_other(request, f"/account/staff/schemes/{slug}", done="saved")
+
+
+PROFILE_TITLES: Final = {
+    "description": N_("Description"),
+    "audited_by": N_("Who audits"),
+    "criteria_set_by": N_("Who sets the criteria"),
+    "stakeholders": N_("Stakeholder involvement"),
+    "ambition": N_("Ambition beyond the law"),
+    "control": N_("Independent control and accreditation"),
+    "sanctions": N_("Sanctions"),
+    "transparency": N_("Transparency of the criteria"),
+    "complaints": N_("Complaints procedure"),
+}
+PROFILE_TEXTS: Final = tuple(PROFILE_TITLES)
+
+
+@post(
+    "/account/staff/schemes/{slug:str}/profile",
+    name="portal:staff-profile",
+    include_in_schema=False,
+    status_code=200,
+)
+async def scheme_profile(request: Request[Any, Any, Any], slug: str) -> Response[str]:
+    """The scheme's public profile, what consumer guides judge a label by."""
+    form = await form_of(request)
+    who = await acting(request, Role.STAFF, form)
+    if isinstance(who, Response):
+        return who
+    document: dict[str, Any] = {
+        f"{name}_{lang}": form.get(f"{name}_{lang}", "").strip()
+        for name in PROFILE_TEXTS
+        for lang in ("nl", "en")
+    }
+    document["owner"] = form.get("owner", "").strip()
+    document["accreditation_required"] = form.get("accreditation_required") == "yes"
+    for number in ("surveillance_interval_months", "max_validity_months"):
+        text = form.get(number, "").strip()
+        document[number] = int(text) if text.isdigit() and len(text) < 5 else text
+    try:
+        data = _convert(document, SchemeUpdate)
+        await in_thread(
+            partial(services_of(request).schemes.update_scheme, who.actor, slug[:64], data)
+        )
+    except RegistryError as error:
+        message = message_of(context_of(request).lang, error)
+        return await _scheme_page(request, who, slug[:64], message=message, status=status_of(error))
+    return see_other(request, f"/account/staff/schemes/{slug[:64]}", done="profile")
 
 
 # --- bodies and accreditations ---------------------------------------------------------
@@ -292,6 +345,7 @@ def staff_handlers() -> list[Any]:
         staff_home,
         staff_scheme,
         scheme_draft,
+        scheme_profile,
         register_body,
         add_accreditation,
         misuse_handled,

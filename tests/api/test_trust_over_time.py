@@ -181,7 +181,9 @@ def test_every_decided_audit_is_published_and_the_latest_is_shown(
     assert surveilled["reason_nl"] == "kleine tekortkoming, verbeterplan ontvangen"
     assert "surveillance audit passed" not in json.dumps(now)
     # The next surveillance is due a scheme interval (12 months) after this audit.
-    assert now["surveillance_due"] == str(clock.now.date() - timedelta(days=1) + timedelta(days=365))
+    assert now["surveillance_due"] == str(
+        clock.now.date() - timedelta(days=1) + timedelta(days=365)
+    )
 
 
 def test_a_refused_initial_assessment_stays_private(world: World) -> None:

@@ -10,8 +10,8 @@ from litestar import Request
 
 from registry.bootstrap import Services
 from registry.certificates import badges, verification
-from registry.certificates.timeline import audit_table
 from registry.certificates.queries import CertificateSnapshot
+from registry.certificates.timeline import audit_table
 from registry.domain.codes import InvalidCodeError, normalise_code
 from registry.domain.status import ENDED
 from registry.edge import http, qr, templating, views

@@ -22,6 +22,11 @@ class IdentityService:
         self.accounts = Accounts(uow)
         self._form_secret: bytes | None = None
 
+    def send_mail(self, to: str, subject: str, body: str) -> None:
+        """One plain-text e-mail through the registry's mail settings (for notices that
+        other features send to people)."""
+        self.accounts.mailer.send(to, subject, body)
+
     def authenticate(self, token: str) -> Actor:
         with self.uow.db.read() as session:
             return auth.authenticate(session, token)

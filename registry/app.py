@@ -220,7 +220,7 @@ def create_app(
     start_sweeper, stop_sweeper = _periodic(
         "expiry sweep",
         settings.sweep_interval_seconds,
-        lambda: len(service.certificates.expire_due()),
+        lambda: len(service.certificates.expire_due()) + service.certificates.notify_overdue(),
     )
     feed: list[Callable[[], None]] = []
 

@@ -68,14 +68,15 @@ class Services:
         caches = Caches(
             uow.changes, clock, entries=settings.cache_entries, seconds=settings.cache_seconds
         )
+        identity = IdentityService(uow)
         return cls(
             uow=uow,
             caches=caches,
-            identity=IdentityService(uow),
+            identity=identity,
             schemes=SchemeService(uow, caches),
             bodies=BodyService(uow, caches),
             certification=CertificationService(uow),
-            certificates=CertificateService(uow, caches),
+            certificates=CertificateService(uow, caches, identity.send_mail),
             transparency=TransparencyService(uow, caches),
             webhooks=WebhookService(uow),
             misuse=MisuseService(uow),

@@ -127,8 +127,11 @@ def _credentials_reissue(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _expire(settings: Settings, _args: argparse.Namespace) -> int:
-    codes = open_registry(settings).certificates.expire_due()
+    registry = open_registry(settings)
+    codes = registry.certificates.expire_due()
     print(f"{len(codes)} certificate(s) recorded as expired")
+    told = registry.certificates.notify_overdue()
+    print(f"{told} notice(s) of passed deadlines sent to certification bodies")
     return 0
 
 

@@ -11,6 +11,7 @@ from litestar import Request
 from registry.bootstrap import Services
 from registry.certificates import badges, verification
 from registry.certificates.queries import CertificateSnapshot
+from registry.certificates.timeline import audit_table
 from registry.domain.codes import InvalidCodeError, normalise_code
 from registry.domain.status import ENDED
 from registry.edge import http, qr, templating, views
@@ -81,6 +82,7 @@ def _render_certificate(
     version = registry.schemes.scheme_version(found.scheme.slug, found.scheme_version)
     body = registry.bodies.body(found.body.slug)
     check = verification.check_certificate(registry, found)
+    audits = registry.certificates.audits(found.code)
     url = f"{registry.uow.settings.public_url}/c/{quote(found.code)}"
     html = templating.render(
         page.lang,
@@ -89,6 +91,9 @@ def _render_certificate(
             "page": page,
             "certificate": found,
             "groups": views.findings_by_dimension(found.findings, version, page.lang),
+            "audits": audits,
+            "shown_audit": next((a for a in audits if a.id == found.findings_audit), None),
+            "audit_table": audit_table(audits, page.lang),
             "accreditations": views.accreditations_for(body, found.scheme.slug),
             "body": body,
             "schemes": {s.slug: s for s in registry.schemes.schemes()},

@@ -3,12 +3,14 @@ status changes, holder domains, expiry and credentials."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
 
-from registry.certificates import audits, queries, store
+from registry.certificates import audits, notices, queries, store
 from registry.certificates.queries import CertificateSnapshot
 from registry.certificates.schemas import AuditPublic, CertificatePublic, CoveredDomain
 from registry.discovery.issuer import ensure_issuer_url, issuer_url
@@ -22,11 +24,22 @@ from registry.identity.auth import Actor
 from registry.status_lists import service as status_lists
 from registry.transparency.unit_of_work import UnitOfWork
 
+SendMail = Callable[[str, str, str], None]
+"""Send one plain-text e-mail: to, subject, body."""
+
+
+def _no_mail(_to: str, _subject: str, _body: str) -> None:
+    return None
+
+
+log = logging.getLogger(__name__)
+
 
 class CertificateService:
-    def __init__(self, uow: UnitOfWork, caches: Caches) -> None:
+    def __init__(self, uow: UnitOfWork, caches: Caches, send_mail: SendMail = _no_mail) -> None:
         self.uow = uow
         self.caches = caches
+        self.send_mail = send_mail
         self._certificates: FreshCache[str, CertificateSnapshot | NotFoundError] = caches.fresh()
         self._status_lists: FreshCache[tuple[int, str], str] = caches.fresh()
 
@@ -56,6 +69,21 @@ class CertificateService:
                 session, self._issuer(session).lists, certificate, transition, now
             )
             return queries.certificate_public(session, certificate, now)
+
+    def notify_overdue(self) -> int:
+        """Tell bodies, once, of suspension deadlines and surveillance audits that passed;
+        the number of notices. Nothing else happens: the pages already say it."""
+        with self.uow.write() as session:
+            due = notices.due_notices(session, self.uow.clock(), self.uow.settings.public_url)
+        sent = 0
+        for notice in due:
+            for address in notice.to:
+                try:
+                    self.send_mail(address, notice.subject, notice.body)
+                except OSError as error:  # a mail server that is down must not stop the sweep
+                    log.warning("notice to %s not sent: %s", address, error)
+            sent += 1
+        return sent
 
     def audits(self, code: str) -> list[AuditPublic]:
         """Every published audit of the certificate, oldest first (NotFoundError for an

@@ -238,7 +238,6 @@ def sign_certificate(
 
 
 RECERTIFIED = Reason(nl="hercertificatie-audit geslaagd", en="recertification audit passed")
-SURVEILLED = Reason(nl="controle-audit geslaagd", en="surveillance audit passed")
 
 
 def renew(
@@ -449,9 +448,10 @@ def record_surveillance(
     assessment: Assessment,
     actor: Actor,
     now: datetime,
-    reason: Reason = SURVEILLED,
+    reason: Reason = NO_REASON,
 ) -> Certificate:
-    """A passed surveillance audit adds to the history; it issues no credential.
+    """A surveillance audit decided positively adds to the history (with the decision's
+    reason, if any; its findings are published with the audit); it issues no credential.
 
     Raises RuleViolationError when the certificate was withdrawn after the audit was
     submitted: a withdrawn certificate's history ends with the withdrawal.
@@ -470,7 +470,7 @@ def record_surveillance(
         events.RegistryEvent.with_reason(
             "certificate.surveilled",
             now,
-            reason or SURVEILLED,
+            reason,
             {"code": certificate.code, "assessment": assessment.public_id},
         ),
         certificate=certificate,

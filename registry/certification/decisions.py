@@ -116,9 +116,7 @@ def decide_on(
                 session, issuer, assessment, actor, now, reason or certificates.RECERTIFIED
             )
         else:
-            certificate = certificates.record_surveillance(
-                session, assessment, actor, now, reason or certificates.SURVEILLED
-            )
+            certificate = certificates.record_surveillance(session, assessment, actor, now, reason)
         assessment.status = "certified"
     else:
         if action is not None:

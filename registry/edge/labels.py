@@ -68,7 +68,7 @@ EVENT: Final = {
     "issued": N_("Certificate issued"),
     "renewed": N_("Certificate renewed"),
     "credential.reissued": N_("Credential signed again"),
-    "surveilled": N_("Surveillance audit passed"),
+    "surveilled": N_("Surveillance audit: certificate maintained"),
     "suspended": N_("Certificate suspended"),
     "reinstated": N_("Certificate reinstated"),
     "withdrawn": N_("Certificate withdrawn"),

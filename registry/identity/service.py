@@ -43,6 +43,11 @@ class IdentityService:
             cookie, role, csrf=csrf, check_csrf=check_csrf, membership_id=membership_id
         )
 
+    def send_mail(self, to: str, subject: str, body: str) -> None:
+        """One plain-text e-mail through the registry's mail settings (for notices that
+        other features send to people)."""
+        self.accounts.mailer.send(to, subject, body)
+
     def authenticate(self, token: str) -> Actor:
         with self.uow.db.read() as session:
             return auth.authenticate(session, token)

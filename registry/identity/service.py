@@ -12,8 +12,8 @@ from registry.identity import auth, form_secret
 from registry.identity.accounts import Accounts
 from registry.identity.auth import Actor
 from registry.identity.memberships import Party
-from registry.identity.portal import Acting, Portal
-from registry.identity.schemas import MePublic, TokenIssued
+from registry.identity.portal import Portal
+from registry.identity.schemas import Acting, MePublic, TokenIssued
 from registry.transparency.unit_of_work import UnitOfWork
 
 

@@ -175,7 +175,7 @@ async def change_status(request: Request[Any, Any, Any], code: str, action: str)
         if transition is None:
             raise InvalidInputError(f"no such status change: {action[:20]!r}")
         reason = Reason.of(form.get("reason_nl"), form.get("reason_en"))
-        deadline = _deadline(form) if transition is Transition.SUSPEND else None
+        deadline = (_deadline(form) if transition is Transition.SUSPEND else None) or ""
         try:
             until = date.fromisoformat(deadline) if deadline else None
         except ValueError:

@@ -28,6 +28,13 @@ PRIVATE = {
     "/account",
     "/account/sign-in/totp",
     "/account/invitation/{token:str}",
+    "/account/auditor",
+    "/account/auditor/new",
+    "/account/auditor/drafts/{draft_id:int}",
+    "/account/body",
+    "/account/body/assessments/{assessment_id:str}",
+    "/account/staff",
+    "/account/staff/schemes/{slug:str}",
 }
 SCHEMA_VIEWERS = re.compile(r"^/schema(/|$)")  # Litestar's own OpenAPI pages
 

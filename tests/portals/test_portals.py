@@ -310,3 +310,68 @@ def test_staff_edit_a_draft_version_and_publish_it_never_a_published_one(
     )
     assert rotated.status_code == 303
     assert len(world.client.get("/.well-known/jwks.json").json()["keys"]) == before + 1
+
+
+def test_a_body_admin_reaches_only_their_own_body(
+    client: TestClient[Any], world: World, sign_in_as: SignInAs, clock: FakeClock
+) -> None:
+    world.today = clock.now.date()
+    code = world.certify()
+    waiting = world.post(
+        "/api/v1/assessments",
+        world.auditor,
+        world.assessment(
+            organisation={
+                "legal_name": "Lampen B.V.",
+                "country": "NL",
+                "registration_number": "87654321",
+            }
+        ),
+    )
+    assert waiting.status_code == 201, waiting.text
+    made = world.post(
+        "/api/v1/bodies",
+        world.staff,
+        {"slug": "anderkeur", "name": "Anderkeur B.V.", "website": "https://anderkeur.example"},
+    )
+    assert made.status_code == 201, made.text
+    olga = world.post(
+        "/api/v1/bodies/anderkeur/people",
+        world.staff,
+        {"name": "Olga Admin", "email": "olga@anderkeur.example", "role": "body_admin"},
+    )
+    assert olga.status_code == 201, olga.text
+    sign_in_as("olga@anderkeur.example", second_factor=True)
+    home = client.get("/account/body").text
+    assert code not in home and waiting.json()["id"] not in home and "Carla" not in home
+    assert client.get(f"/account/body/assessments/{waiting.json()['id']}").status_code == 403
+    csrf = csrf_of(home)
+    decided = client.post(
+        f"/account/body/assessments/{waiting.json()['id']}/decision",
+        data={"csrf": csrf, "outcome": "certify"},
+    )
+    assert decided.status_code == 403
+    suspended = client.post(
+        f"/account/body/certificates/{code}/suspend",
+        data={"csrf": csrf, "reason_nl": "Niet van ons"},
+    )
+    assert suspended.status_code == 403
+    assert world.client.get(f"/api/v1/certificates/{code}").json()["status"] == "valid"
+    assert client.get("/account/auditor").status_code == 403  # no auditor membership
+
+    # Olga invites an auditor of her own body, with a declared tie: shown with her people.
+    invited = client.post(
+        "/account/body/people",
+        data={
+            "csrf": csrf,
+            "name": "Piet Auditor",
+            "email": "piet@anderkeur.example",
+            "role": "auditor",
+            "tie_number": "1234 5678",
+            "tie_description": "former employee",
+        },
+        follow_redirects=False,
+    )
+    assert invited.status_code == 303, invited.text
+    people = client.get("/account/body").text
+    assert "Piet Auditor" in people and "12345678" in people and "former employee" in people

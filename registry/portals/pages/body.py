@@ -16,6 +16,7 @@ from typing import Any, Final
 import msgspec
 from litestar import Request, Response, get, post
 
+from registry.bodies.schemas import PersonCreate
 from registry.certification.schemas import DecisionCreate
 from registry.domain.reasons import Reason
 from registry.domain.status import Transition
@@ -200,5 +201,47 @@ async def change_status(request: Request[Any, Any, Any], code: str, action: str)
     return see_other(request, "/account/body", done=code[:40])
 
 
+@post("/account/body/people", name="portal:body-people", include_in_schema=False, status_code=200)
+async def invite_person(request: Request[Any, Any, Any]) -> Response[str]:
+    """Invite an auditor or admin of the body by e-mail, with a declared tie if any."""
+    form = await form_of(request)
+    who = await acting(request, Role.BODY_ADMIN, form)
+    if isinstance(who, Response):
+        return who
+    tie = form.get("tie_number", "").strip()
+    document: dict[str, Any] = {
+        "name": form.get("name", "").strip(),
+        "email": form.get("email", "").strip(),
+        "role": form.get("role", ""),
+        "affiliations": (
+            [
+                {
+                    "country": form.get("tie_country", "NL").strip() or "NL",
+                    "registration_number": tie,
+                    "description": form.get("tie_description", "").strip(),
+                }
+            ]
+            if tie
+            else []
+        ),
+    }
+    try:
+        try:
+            data = msgspec.convert(document, PersonCreate)
+        except msgspec.ValidationError as error:
+            raise InvalidInputError(str(error)) from None
+        person = await in_thread(
+            partial(services_of(request).bodies.add_person, who.actor, who.party or "", data)
+        )
+    except RegistryError as error:
+        return await _home(
+            request,
+            who,
+            message=message_of(context_of(request).lang, error),
+            status=status_of(error),
+        )
+    return see_other(request, "/account/body", done=person.id)
+
+
 def body_handlers() -> list[Any]:
-    return [body_home, body_assessment, decide, change_status]
+    return [body_home, body_assessment, decide, change_status, invite_person]

@@ -31,9 +31,7 @@ def _organisation(name: str, number: str) -> dict[str, str]:
 
 
 def _decide(world: World, assessment: dict[str, Any], decision: dict[str, Any]) -> None:
-    decided = world.post(
-        f"/api/v1/assessments/{assessment['id']}/decision", world.admin, decision
-    )
+    decided = world.post(f"/api/v1/assessments/{assessment['id']}/decision", world.admin, decision)
     assert decided.status_code == 201, decided.text
 
 

@@ -9,9 +9,9 @@ appends, it never rewrites.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from registry.bodies.schemas import AccreditationCreate, AffiliationCreate, BodyCreate, PersonCreate
 from registry.bootstrap import Services
@@ -19,10 +19,19 @@ from registry.certification.schemas import (
     AssessmentCreate,
     DecisionCreate,
     FindingCreate,
+    FindingPublic,
     OrganisationCreate,
 )
 from registry.clock import Clock
-from registry.demo_data import BODIES, ORGANISATIONS, SCHEMES, STORIES, DemoScheme, DemoStory
+from registry.demo_data import (
+    BODIES,
+    ORGANISATIONS,
+    SCHEME_PROFILES,
+    SCHEMES,
+    STORIES,
+    DemoScheme,
+    DemoStory,
+)
 from registry.domain.reasons import Reason
 from registry.domain.status import Transition
 from registry.errors import NotFoundError
@@ -184,6 +193,7 @@ def _scheme_create(scheme: DemoScheme) -> SchemeCreate:
         max_validity_months=scheme.max_validity_months,
         sanctions_nl=scheme.sanctions_nl,
         sanctions_en=scheme.sanctions_en,
+        **SCHEME_PROFILES.get(scheme.slug, {}),
     )
 
 
@@ -206,7 +216,7 @@ def _story_steps(
     reasons = iter(story.reasons)
     steps: list[_Step] = []
 
-    def audit(kind: str, version: int) -> Callable[[], None]:
+    def audit(kind: str, version: int, refusal: Reason | None = None) -> Callable[[], None]:
         def run() -> None:
             today = service.uow.clock().date()
             data = AssessmentCreate(
@@ -223,17 +233,13 @@ def _story_steps(
                 audit_end=today - DAY,
                 scope=f"Online sales through {', '.join(organisation.domains)}",
                 domains=list(organisation.domains),
-                findings=demo_findings(scheme, version, organisation.kvk + kind + str(today)),
+                findings=demo_findings(
+                    scheme, version, organisation.kvk + kind + str(today), major=refusal is not None
+                ),
             )
             submitted = service.certification.submit_assessment(auditor, data)
             decision = service.certification.decide(
-                admin,
-                submitted.id,
-                DecisionCreate(
-                    outcome="certify",
-                    reason_nl="aan alle criteria voldaan",
-                    reason_en="all criteria met",
-                ),
+                admin, submitted.id, _decision(submitted.findings, refusal, today)
             )
             if decision.certificate:
                 state["code"] = decision.certificate
@@ -251,6 +257,13 @@ def _story_steps(
         at = t0 + spacing * index
         if step == "initial":
             run = audit("initial", 1 if story.months_ago > 12 else latest)
+        elif step == "surveillance_refused":
+            reason = next(reasons)
+            run = audit(
+                "surveillance",
+                _current_version(service, state, latest),
+                Reason.of(reason.nl, reason.en),
+            )
         elif step in ("surveillance", "recertification"):
             run = audit(
                 step,
@@ -268,14 +281,46 @@ def _current_version(service: Services, state: dict[str, str], latest: int) -> i
     return service.certificates.certificate(code).scheme_version if code else latest
 
 
-def demo_findings(scheme: DemoScheme, version: int, seed: str) -> list[FindingCreate]:
-    """Mostly conforming, with the odd minor nonconformity, deterministic per audit."""
+def _decision(
+    findings: Sequence[FindingPublic], refusal: Reason | None, today: date
+) -> DecisionCreate:
+    """Certify with a reason that says what was found, or (``refusal``) refuse and
+    suspend, with two months to put things right."""
+    if refusal is not None:
+        return DecisionCreate(
+            outcome="refuse",
+            action="suspend",
+            deadline=today + 60 * DAY,
+            reason_nl=refusal.nl,
+            reason_en=refusal.en,
+        )
+    if any(f.result == "minor_nonconformity" for f in findings):
+        return DecisionCreate(
+            outcome="certify",
+            reason_nl="kleine tekortkomingen; verbeterplan ontvangen",
+            reason_en="minor nonconformities; improvement plan received",
+        )
+    return DecisionCreate(
+        outcome="certify",
+        reason_nl="aan alle toepasselijke criteria voldaan",
+        reason_en="all applicable criteria met",
+    )
+
+
+def demo_findings(
+    scheme: DemoScheme, version: int, seed: str, *, major: bool = False
+) -> list[FindingCreate]:
+    """Mostly conforming, with the odd minor nonconformity, deterministic per audit;
+    ``major`` makes the first mandatory criterion a major nonconformity."""
     findings = []
+    first_mandatory = next(c.code for c in scheme.versions[version - 1] if c.mandatory)
     for criterion in scheme.versions[version - 1]:
         digest = hashlib.sha256((seed + criterion.code).encode()).digest()
         result = "minor_nonconformity" if digest[0] < 20 else "conforming"
         if not criterion.mandatory and digest[1] < 40:
             result = "not_applicable"
+        if major and criterion.code == first_mandatory:
+            result = "major_nonconformity"
         findings.append(
             FindingCreate(
                 criterion=criterion.code,

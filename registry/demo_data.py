@@ -30,6 +30,7 @@ DIMENSIONS: tuple[str, ...] = ("competence", "reliability", "integrity", "benevo
 STEPS: tuple[str, ...] = (
     "initial",
     "surveillance",
+    "surveillance_refused",
     "suspend",
     "reinstate",
     "withdraw",
@@ -37,7 +38,7 @@ STEPS: tuple[str, ...] = (
     "expire",
 )
 # The steps that change a certificate's status by a decision and so carry a public reason.
-REASONED_STEPS: tuple[str, ...] = ("suspend", "reinstate", "withdraw")
+REASONED_STEPS: tuple[str, ...] = ("suspend", "reinstate", "withdraw", "surveillance_refused")
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,8 @@ class DemoStory:
     scheme_slug: str
     body_slug: str
     history: tuple[str, ...]
-    # One reason per "suspend", "reinstate" and "withdraw" step, in the order of history.
+    # One reason per "suspend", "reinstate", "withdraw" and "surveillance_refused" step (a
+    # surveillance with a major nonconformity that suspends the certificate), in order.
     reasons: tuple[DemoReason, ...]
     months_ago: int
 
@@ -1143,7 +1145,17 @@ STORIES: tuple[DemoStory, ...] = (
         "surveillance",
         "recertification",
     ),
-    _story("99036094", _KS, _KN, 11, "initial", "surveillance", "suspend", reasons=(_R_PHONE,)),
+    # A surveillance refused for a major nonconformity, and the suspension it brought.
+    _story(
+        "99036094",
+        _KS,
+        _KN,
+        13,
+        "initial",
+        "surveillance",
+        "surveillance_refused",
+        reasons=(_R_PHONE,),
+    ),
     _story(
         "99070258",
         _KS,
@@ -1179,3 +1191,102 @@ STORIES: tuple[DemoStory, ...] = (
     _story("99092473", _KS, _TB, 3, "initial"),
     _story("99019206", _WS, _KN, 17, "initial", "surveillance"),
 )
+
+# The profile consumer guides judge a label by, per scheme (field name to text).
+SCHEME_PROFILES: dict[str, dict[str, str]] = {
+    "webwinkel-keur": {
+        "criteria_set_by_nl": (
+            "Stichting Veilig Online Kopen is eigenaar; de criteria worden vastgesteld door "
+            "een college waarin consumenten, webwinkels en deskundigen elk een derde van de "
+            "zetels hebben."
+        ),
+        "criteria_set_by_en": (
+            "Owned by Stichting Veilig Online Kopen; the criteria are set by a board in which "
+            "consumers, web shops and experts each hold a third of the seats."
+        ),
+        "stakeholders_nl": (
+            "Consumentenorganisaties en de branche praten mee in het college; ontwerpcriteria "
+            "staan zes weken open voor openbaar commentaar."
+        ),
+        "stakeholders_en": (
+            "Consumer organisations and the trade sit on the board; draft criteria are open "
+            "for public comment for six weeks."
+        ),
+        "ambition_nl": (
+            "Gaat verder dan de wet: 30 dagen bedenktijd in plaats van 14, en retourkosten "
+            "vooraf duidelijk vermeld."
+        ),
+        "ambition_en": (
+            "Goes beyond the law: 30 days to change one's mind instead of 14, and return "
+            "costs stated up front."
+        ),
+        "control_nl": (
+            "Jaarlijkse controle-audit door een RvA-geaccrediteerde instelling, met "
+            "proefaankopen; de eigenaar auditeert niet zelf."
+        ),
+        "control_en": (
+            "Yearly surveillance audit by an RvA-accredited body, with test purchases; the "
+            "owner does not audit."
+        ),
+        "transparency_nl": "Alle criteria en elke versie ervan zijn openbaar in dit register.",
+        "transparency_en": "Every criterion and each version of it is public in this registry.",
+        "complaints_nl": (
+            "Klachten over een webwinkel gaan eerst naar de winkel, daarna naar de "
+            "Geschillencommissie; klachten over het keurmerk naar de stichting."
+        ),
+        "complaints_en": (
+            "Complaints about a shop go to the shop first, then to the disputes committee; "
+            "complaints about the label go to the foundation."
+        ),
+    },
+    "klantenservice-keur": {
+        "criteria_set_by_nl": (
+            "Stichting Klantgericht Ondernemen is eigenaar en stelt de criteria zelf vast, "
+            "na overleg met deelnemende bedrijven."
+        ),
+        "criteria_set_by_en": (
+            "Owned by Stichting Klantgericht Ondernemen, which sets the criteria itself after "
+            "consulting participating companies."
+        ),
+        "stakeholders_nl": "Alleen deelnemende bedrijven; consumenten praten niet mee.",
+        "stakeholders_en": "Participating companies only; consumers have no say.",
+        "ambition_nl": "Bereikbaarheid binnen twee minuten; verder volgt het de wet.",
+        "ambition_en": "Reachable within two minutes; otherwise it follows the law.",
+        "control_nl": (
+            "Halfjaarlijkse controle door erkende instellingen met mystery calls; "
+            "accreditatie is niet verplicht."
+        ),
+        "control_en": (
+            "Half-yearly surveillance by approved bodies with mystery calls; accreditation "
+            "is not required."
+        ),
+        "transparency_nl": "De criteria zijn openbaar; de weging van de mystery calls niet.",
+        "transparency_en": "The criteria are public; how mystery calls are weighed is not.",
+        "complaints_nl": "Klachten over het keurmerk via het formulier van de stichting.",
+        "complaints_en": "Complaints about the label through the foundation's form.",
+    },
+    "duurzaam-keur": {
+        "criteria_set_by_nl": (
+            "Stichting Eerlijk Groen is eigenaar; een onafhankelijke commissie van "
+            "wetenschappers en milieuorganisaties stelt de criteria vast."
+        ),
+        "criteria_set_by_en": (
+            "Owned by Stichting Eerlijk Groen; an independent committee of scientists and "
+            "environmental organisations sets the criteria."
+        ),
+        "stakeholders_nl": "Milieuorganisaties, wetenschappers en bedrijven in de commissie.",
+        "stakeholders_en": "Environmental organisations, scientists and companies on the committee.",
+        "ambition_nl": (
+            "Jaarlijks gemeten en verlaagde CO2-uitstoot, ver boven de wettelijke rapportageplicht."
+        ),
+        "ambition_en": (
+            "Emissions measured and reduced every year, well beyond the legal duty to report."
+        ),
+        "control_nl": "Jaarlijkse audit met locatiebezoek door een RvA-geaccrediteerde instelling.",
+        "control_en": "Yearly audit with a site visit by an RvA-accredited body.",
+        "transparency_nl": "Criteria, meetmethoden en rekenregels zijn openbaar.",
+        "transparency_en": "Criteria, measuring methods and calculation rules are public.",
+        "complaints_nl": "Klachten en meldingen van misbruik via de stichting of dit register.",
+        "complaints_en": "Complaints and reports of misuse through the foundation or this registry.",
+    },
+}

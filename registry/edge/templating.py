@@ -129,6 +129,9 @@ def environment(language: Language) -> Environment:
             value = _to_utc(value).date()
         return format_date(value, "long", locale=locale)
 
+    def show_short_date(value: date) -> str:
+        return format_date(value, "d MMM y", locale=locale)
+
     def show_datetime(value: datetime) -> str:
         return format_datetime(_to_utc(value), "d MMMM y, HH:mm 'UTC'", tzinfo=UTC, locale=locale)
 
@@ -140,6 +143,7 @@ def environment(language: Language) -> Environment:
         host=host,
         plain=visible_controls,
         date=show_date,
+        short_date=show_short_date,
         datetime=show_datetime,
         rfc3339=format_time,
     )

@@ -67,6 +67,28 @@ def test_demo_then_verify_offline(
         if any(h.type == "renewed" for h in c.history)
     ]
     assert len(renewed) >= 2
+    # Trust over time on the first run: certificates audited several times, and a
+    # surveillance refused for a major nonconformity with the suspension it brought.
+    every = service.certificates.certificates(limit=200).items
+    audits = {c.code: service.certificates.audits(c.code) for c in every}
+    assert sum(len(a) >= 3 for a in audits.values()) >= 5
+    refused = {
+        code: audit
+        for code, listed in audits.items()
+        for audit in listed
+        if audit.type == "surveillance" and audit.decision and audit.decision.outcome == "refuse"
+    }
+    assert refused, "no refused surveillance in the demo"
+    for code, audit in refused.items():
+        assert audit.decision is not None and audit.decision.action == "suspend"
+        assert audit.counts.major_nonconformity >= 1 and audit.decision.reason_en
+        shown = next(c for c in every if c.code == code)
+        assert shown.status == "suspended" and shown.status_deadline == audit.decision.deadline
+        assert shown.findings_audit == audit.id
+        suspension = shown.history[-1]
+        assert (suspension.type, suspension.assessment) == ("suspended", audit.id)
+        assert suspension.reason_nl and suspension.reason_en
+        assert " / " not in suspension.reason_nl  # two fields, not "NL / EN" in one
 
     assert main(["demo"]) == 0
     assert "already" in capsys.readouterr().out

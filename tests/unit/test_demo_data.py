@@ -36,7 +36,7 @@ def _final_status(story: DemoStory) -> str:
             status = "valid"
         elif step in ("surveillance", "recertification"):
             assert status == "valid", story
-        elif step == "suspend":
+        elif step in ("suspend", "surveillance_refused"):
             assert status == "valid", story
             status = "suspended"
         elif step == "reinstate":
@@ -173,7 +173,9 @@ def test_story_is_consistent(story: DemoStory) -> None:
         assert reason.nl and reason.en
 
     assert story.months_ago >= len(story.history)
-    surveillances = story.history.count("surveillance")
+    surveillances = story.history.count("surveillance") + story.history.count(
+        "surveillance_refused"
+    )
     assert surveillances * scheme.surveillance_interval_months <= story.months_ago
     validity = scheme.max_validity_months
     if status == "expired":
@@ -197,5 +199,26 @@ def test_every_status_and_transition_appears() -> None:
     assert steps["reinstate"] >= 2
     assert steps["suspend"] >= 4
     assert steps["surveillance"] >= 10
+    # Trust over time: a surveillance refused for a major nonconformity suspends.
+    assert steps["surveillance_refused"] >= 1
     assert {s.scheme_slug for s in STORIES} == set(SCHEMES_BY_SLUG)
     assert {s.body_slug for s in STORIES} == set(BODIES_BY_SLUG)
+
+
+def test_every_scheme_has_its_profile_in_both_languages() -> None:
+    from registry.demo_data import SCHEME_PROFILES
+    from registry.schemes.schemas import SchemeCreate
+
+    fields = {
+        "criteria_set_by",
+        "stakeholders",
+        "ambition",
+        "control",
+        "transparency",
+        "complaints",
+    }
+    for scheme in SCHEMES:
+        profile = SCHEME_PROFILES[scheme.slug]
+        assert set(profile) == {f"{f}_{lang}" for f in fields for lang in ("nl", "en")}
+        assert all(text.strip() for text in profile.values())
+        assert set(profile) <= set(SchemeCreate.__struct_fields__)

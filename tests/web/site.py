@@ -2,7 +2,8 @@
 
 Built once per module (and once for the browser tests) through the API, like real data:
 a plain shop, a café with accents in its name, a suspended and a withdrawn certificate,
-and a hostile holder certified against a scheme version with hostile criteria (and no
+a certificate audited three times (a surveillance with a minor nonconformity, then one
+with a major nonconformity that suspended it), and a hostile holder certified against a scheme version with hostile criteria (and no
 benevolence criterion, so one dimension is empty).
 """
 
@@ -29,6 +30,63 @@ def _organisation(name: str, number: str) -> dict[str, str]:
     return {"legal_name": name, "country": "NL", "registration_number": number}
 
 
+def _decide(world: World, assessment: dict[str, Any], decision: dict[str, Any]) -> None:
+    decided = world.post(f"/api/v1/assessments/{assessment['id']}/decision", world.admin, decision)
+    assert decided.status_code == 201, decided.text
+
+
+def audited_over_time(world: World) -> str:
+    """A certificate with an initial audit, a surveillance that found a minor
+    nonconformity, and a surveillance that found a major one and suspended it."""
+    code = world.certify(
+        organisation=_organisation("Tuincentrum De Linde", "77778888"),
+        domains=["tuincentrum-delinde.example"],
+    )
+    today = str(world.today)
+    for results, decision in [
+        (
+            {"WS-3.1": "minor_nonconformity"},
+            {
+                "outcome": "certify",
+                "reason_nl": "verbeterplan voor levering ontvangen",
+                "reason_en": "improvement plan for delivery received",
+            },
+        ),
+        (
+            {"WS-2.1": "major_nonconformity", "WS-3.1": "conforming"},
+            {
+                "outcome": "refuse",
+                "action": "suspend",
+                "deadline": str(world.today.replace(year=world.today.year + 1)),
+                "reason_nl": "betaalpagina zonder TLS; herstel vereist",
+            },
+        ),
+    ]:
+        submitted = world.post(
+            "/api/v1/assessments",
+            world.auditor,
+            world.assessment(
+                type="surveillance",
+                certificate=code,
+                organisation=_organisation("Tuincentrum De Linde", "77778888"),
+                domains=["tuincentrum-delinde.example"],
+                audit_start=today,
+                audit_end=today,
+                findings=[
+                    {
+                        "criterion": c["code"],
+                        "result": results.get(str(c["code"]), "conforming"),
+                        "evidence_summary": "gezien",
+                    }
+                    for c in CRITERIA
+                ],
+            ),
+        )
+        assert submitted.status_code == 201, submitted.text
+        _decide(world, submitted.json(), decision)
+    return code
+
+
 def populate(world: World) -> dict[str, str]:
     """Certify the cast; the certificate codes by role."""
     codes = {"fietsen": world.certify(), "cafe": world.certify(**CAFE)}
@@ -46,6 +104,7 @@ def populate(world: World) -> dict[str, str]:
             f"/api/v1/certificates/{codes[role]}/{action}", world.admin, {"reason": reason}
         )
         assert response.status_code == 200, response.text
+    codes["audited"] = audited_over_time(world)
     hostile_criteria = [
         {
             **c,

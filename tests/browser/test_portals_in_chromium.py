@@ -489,3 +489,35 @@ def test_every_portal_page_passes_axe_fits_360_px_and_speaks_both_languages(
     width = tab.evaluate("document.documentElement.scrollWidth")
     assert width <= NARROW["width"], (name, "en", width)
     context.close()
+
+
+def test_the_checklist_works_with_the_keyboard_alone(browser: Any, everyone: PortalSite) -> None:
+    """Tab reaches every field of every criterion in reading order, and the keyboard
+    picks a result and saves the draft."""
+    site = everyone
+    context, tab = enter(browser, site, DIRK)
+    tab.goto(f"{site.url}/account/auditor/new?version=webwinkel:1")
+    tab.focus("#f-legal_name")
+    tab.keyboard.type("Toetsen B.V.")
+    reached: list[str] = []
+    for _ in range(80):
+        tab.keyboard.press("Tab")
+        focused = tab.evaluate("document.activeElement.id")
+        reached.append(focused)
+        if focused == "save-draft":
+            break
+    order = tab.eval_on_selector_all("fieldset.criterion", "all => all.map(f => f.id)")
+    assert sorted(order) == ["c0", "c1", "c2", "c3"]  # grouped by dimension, not by code
+    wanted = [f"{c}-{part}" for c in order for part in ("result", "summary", "files", "digests")]
+    positions = [reached.index(w) for w in wanted]
+    assert positions == sorted(positions), (order, reached)  # every control, in reading order
+    assert reached[-1] == "save-draft"
+    tab.focus("#c0-result")
+    tab.keyboard.press("ArrowDown")
+    assert tab.input_value("#c0-result") == "conforming"
+    tab.focus("#save-draft")
+    tab.keyboard.press("Enter")
+    tab.wait_for_selector("#saved")
+    assert tab.input_value("#f-legal_name") == "Toetsen B.V."
+    assert tab.input_value("#c0-result") == "conforming"
+    context.close()

@@ -208,6 +208,13 @@ def test_four_eyes_the_auditor_sees_no_decide_button_and_the_server_refuses(
     shown = world.client.get(f"/api/v1/certificates/{code}").json()
     assert shown["status"] == "suspended" and "Klachten niet behandeld" in shown["status_reason"]
 
+    reported = world.client.post(
+        "/api/v1/misuse-reports",
+        json={"site": "https://nep-fietsen.example", "certificate": code, "seen": "logo in footer"},
+    )
+    assert reported.status_code == 201, reported.text
+    assert "logo in footer" in client.get("/account/body").text
+
 
 def test_no_portal_outside_ones_role_and_no_form_without_its_token(
     client: TestClient[Any], world: World, sign_in_as: SignInAs, clock: FakeClock
@@ -298,6 +305,22 @@ def test_staff_edit_a_draft_version_and_publish_it_never_a_published_one(
     assert profile.status_code == 303, profile.text
     public = world.client.get("/api/v1/schemes/webwinkel").json()
     assert public["complaints_en"] == "Complaints go to the Disputes Committee."
+
+    reported = world.client.post(
+        "/api/v1/misuse-reports",
+        json={"site": "https://nep.example", "seen": "a label nobody gave them"},
+    )
+    assert reported.status_code == 201, reported.text
+    report = reported.json()["id"]
+    console = client.get("/account/staff").text
+    assert f'id="report-{report}"' in console
+    handled = client.post(
+        f"/account/staff/misuse/{report}/handled",
+        data={"csrf": csrf_of(console), "note": "site owner told to remove it"},
+        follow_redirects=False,
+    )
+    assert handled.status_code == 303, handled.text
+    assert f'id="report-{report}"' not in client.get("/account/staff").text
 
     before = len(world.client.get("/.well-known/jwks.json").json()["keys"])
     console = client.get("/account/staff").text

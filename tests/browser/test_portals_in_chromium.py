@@ -384,6 +384,14 @@ def test_the_life_of_a_certificate_through_the_portals(
     assert "Geschorst" in badge
     errors = tab.errors + anna.errors  # type: ignore[attr-defined]
     assert errors == []
+
+    # The deadline passes: nothing changes by itself; the body's portal says so.
+    site.advance(days=31)
+    admin.close()
+    admin, anna = enter(browser, site, ANNA)
+    anna.goto(f"{site.url}/account/body")
+    assert anna.locator(f"#certificate-{code} .overdue").count() == 1
+    assert site.api(f"/api/v1/certificates/{code}").json()["status"] == "suspended"
     auditor.close()
     admin.close()
 

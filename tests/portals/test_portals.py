@@ -322,6 +322,40 @@ def test_staff_edit_a_draft_version_and_publish_it_never_a_published_one(
     assert handled.status_code == 303, handled.text
     assert f'id="report-{report}"' not in client.get("/account/staff").text
 
+    console = client.get("/account/staff").text
+    registered = client.post(
+        "/account/staff/bodies",
+        data={
+            "csrf": csrf_of(console),
+            "slug": "nieuwkeur",
+            "name": "NieuwKeur B.V.",
+            "country": "NL",
+            "website": "https://nieuwkeur.example",
+        },
+        follow_redirects=False,
+    )
+    assert registered.status_code == 303, registered.text
+    accredited = client.post(
+        "/account/staff/bodies/nieuwkeur/accreditations",
+        data={
+            "csrf": csrf_of(console),
+            "accrediting_body": "Raad voor Accreditatie",
+            "registration_number": "C 999",
+            "valid_from": "2026-01-01",
+            "valid_until": "2028-12-31",
+            "schemes": "webwinkel",
+        },
+        follow_redirects=False,
+    )
+    assert accredited.status_code == 303, accredited.text
+    body = world.client.get("/api/v1/bodies/nieuwkeur").json()
+    assert body["accreditations"][0]["schemes"] == ["webwinkel"]
+    refused = client.post(
+        "/account/staff/bodies",
+        data={"csrf": csrf_of(console), "slug": "Not A Slug", "name": "x", "website": "nope"},
+    )
+    assert refused.status_code == 400 and 'id="problem"' in refused.text
+
     before = len(world.client.get("/.well-known/jwks.json").json()["keys"])
     console = client.get("/account/staff").text
     unconfirmed = client.post("/account/staff/keys/rotate", data={"csrf": csrf_of(console)})

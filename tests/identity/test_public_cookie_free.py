@@ -55,9 +55,7 @@ def public_addresses(code: str, tile: str, log_path: str) -> dict[str, list[str]
         "/api/v1/certificates/{code:str}": [f"/api/v1/certificates/{code}"],
         "/api/v1/certificates/{code:str}/credential": [f"/api/v1/certificates/{code}/credential"],
         "/api/v1/certificates/{code:str}/proof": [f"/api/v1/certificates/{code}/proof"],
-        "/api/v1/certificates/{code:str}/assessments": [
-            f"/api/v1/certificates/{code}/assessments"
-        ],
+        "/api/v1/certificates/{code:str}/assessments": [f"/api/v1/certificates/{code}/assessments"],
         "/api/v1/log/entries": ["/api/v1/log/entries?start=0&end=2"],
         "/api/v1/log/proof/inclusion": ["/api/v1/log/proof/inclusion?index=0&tree_size=2"],
         "/api/v1/log/proof/consistency": ["/api/v1/log/proof/consistency?first=1&second=2"],

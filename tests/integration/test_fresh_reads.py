@@ -17,6 +17,7 @@ import pytest
 
 from registry.bootstrap import initialise
 from registry.config import Settings
+from registry.domain.reasons import Reason
 from registry.domain.status import Transition
 from tests.support.people import own_token_via
 from tests.support.serving import serving
@@ -72,7 +73,10 @@ def test_a_status_change_shows_at_once_on_every_server(
         # command line makes them), not through either server.
         other = initialise(settings)
         other.certificates.change_status(
-            other.identity.authenticate(world.admin), code, Transition.WITHDRAW, "fraud established"
+            other.identity.authenticate(world.admin),
+            code,
+            Transition.WITHDRAW,
+            Reason.of("fraude vastgesteld", "fraud established"),
         )
         for client in clients:
             assert _shown(client, code) == ("withdrawn", "Withdrawn", "Withdrawn")

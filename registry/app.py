@@ -19,7 +19,7 @@ from litestar.types import Message, Scope
 from registry.bodies.api import BodyController, PeopleController
 from registry.bodies.pages import body
 from registry.bootstrap import Services
-from registry.certificates.api import CertificateController
+from registry.certificates.api import CertificateController, DomainReviewController
 from registry.certificates.badges import badge
 from registry.certificates.pages import certificate
 from registry.certification.api import AssessmentController
@@ -221,6 +221,11 @@ def create_app(
         settings.sweep_interval_seconds,
         lambda: len(service.certificates.expire_due()),
     )
+    # Domain checks wait on DNS and holders' servers outside any transaction; two servers
+    # checking one claim at once record the same outcome, the second without a change.
+    start_domain_checks, stop_domain_checks = _periodic(
+        "domain checks", settings.domain_check_seconds, service.domains.run_due
+    )
     feed: list[Callable[[], None]] = []
 
     async def check_keys() -> None:
@@ -261,6 +266,7 @@ def create_app(
             AccountController,
             AssessmentController,
             CertificateController,
+            DomainReviewController,
             LogFilesController,
             LogApiController,
             LogPolicyController,
@@ -291,6 +297,7 @@ def create_app(
             start_feed,
             start_sweeper,
             start_webhooks,
+            start_domain_checks,
             start_tally,
             start_witnesses,
             start_snapshots,
@@ -298,6 +305,7 @@ def create_app(
         on_shutdown=[
             stop_witnesses,
             stop_webhooks,
+            stop_domain_checks,
             stop_sweeper,
             stop_tally,
             stop_snapshots,

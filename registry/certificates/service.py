@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from registry.certificates import queries, store
+from registry.certificates import claims, queries, store
+from registry.certificates.claims_service import DomainClaims as DomainClaims
 from registry.certificates.queries import CertificateSnapshot
-from registry.certificates.schemas import CertificatePublic, CoveredDomain
+from registry.certificates.schemas import CertificatePublic
 from registry.discovery.issuer import ensure_issuer_url, issuer_url
 from registry.domain.status import Transition
 from registry.edge.caches import Caches, FreshCache
@@ -139,14 +140,16 @@ class CertificateService:
         with self.uow.write() as session:
             return store.expire_due(session, self.uow.clock())
 
-    def add_domain(self, actor: Actor, code: str, domain: str) -> CoveredDomain:
-        with self.uow.write(actor, "add_domain") as session:
-            row = store.add_holder_domain(session, actor, code, domain, self.uow.clock())
-            return CoveredDomain(domain=row.domain, source="holder", added_at=row.added_at)
-
     def remove_domain(self, actor: Actor, code: str, domain: str) -> None:
+        """Take a domain out of the scope (audited or bound), or end an open claim on it."""
         with self.uow.write(actor, "remove_domain") as session:
-            store.remove_holder_domain(session, actor, code, domain, self.uow.clock())
+            now = self.uow.clock()
+            ended = claims.remove(session, actor, code, domain, now)
+            try:
+                store.remove_holder_domain(session, actor, code, domain, now)
+            except NotFoundError:
+                if not ended:
+                    raise
 
     def certificate(self, code: str) -> CertificatePublic:
         return self.certificate_snapshot(code).public

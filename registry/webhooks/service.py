@@ -8,7 +8,11 @@ from registry.edge.schemas import Page
 from registry.identity.auth import Actor
 from registry.transparency.unit_of_work import UnitOfWork
 from registry.webhooks import store
-from registry.webhooks.delivery import TargetPolicy
+# The outbound path's SSRF rules, offered to other features that call holders' hosts
+# (domain control validation) through this front door.
+from registry.webhooks.delivery import CheckedTransport as CheckedTransport
+from registry.webhooks.delivery import TargetPolicy as TargetPolicy
+from registry.webhooks.delivery import WebhookTargetError as WebhookTargetError
 from registry.webhooks.store import (
     AttemptOutcome,
     OutgoingDelivery,

@@ -49,6 +49,7 @@ STATUS_EVENTS = frozenset(
         "certificate.withdrawn",
         "certificate.expired",
         "certificate.renewed",
+        "certificate.domain_lapsed",
     }
 )
 MAX_ENDPOINTS = 5

@@ -80,6 +80,12 @@ def record(
         session.add(history)
         session.flush()
         webhooks.enqueue_status_change(
-            session, certificate, event.type, event.at, event.reason, log_index
+            session,
+            certificate,
+            event.type,
+            event.at,
+            event.reason,
+            log_index,
+            domain=event.data.get("domain"),
         )
     return history

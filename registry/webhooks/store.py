@@ -281,6 +281,7 @@ def enqueue_status_change(
     at: datetime,
     reason: str,
     log_index: int,
+    domain: str | None = None,
 ) -> int:
     """Queue the message of a status change for each active endpoint of the holder, in
     the caller's transaction; the number queued. Other events queue nothing."""
@@ -303,6 +304,7 @@ def enqueue_status_change(
                 "status": certificate.status,
                 "reason": reason,
                 "log_index": log_index,
+                **({"domain": domain} if domain else {}),
             },
         }
     ).decode("utf-8")

@@ -124,9 +124,7 @@ def claim(session: Session, actor: Actor, code: str, raw: str, now: datetime) ->
     open_claims = session.exec(
         select(func.count())
         .select_from(DomainClaim)
-        .where(
-            DomainClaim.certificate_id == certificate.id, col(DomainClaim.removed_at).is_(None)
-        )
+        .where(DomainClaim.certificate_id == certificate.id, col(DomainClaim.removed_at).is_(None))
     ).one()
     if open_claims >= dcv.MAX_CLAIMS_PER_CERTIFICATE:
         raise RuleViolationError(
@@ -144,11 +142,15 @@ def claim(session: Session, actor: Actor, code: str, raw: str, now: datetime) ->
     )
     session.add(row)
     session.flush()
-    _record(session, certificate, "domain_claimed", domain, now, proven=False, actor_id=actor.person_id)
+    _record(
+        session, certificate, "domain_claimed", domain, now, proven=False, actor_id=actor.person_id
+    )
     return public(row, certificate.code)
 
 
-def holder_claims(session: Session, actor: Actor, code: str | None = None) -> list[DomainClaimPublic]:
+def holder_claims(
+    session: Session, actor: Actor, code: str | None = None
+) -> list[DomainClaimPublic]:
     """The open claims of the actor's organisation (of one certificate when ``code``)."""
     actor.require(Role.HOLDER)
     query = (
@@ -161,14 +163,18 @@ def holder_claims(session: Session, actor: Actor, code: str | None = None) -> li
         .order_by(col(Certificate.code), col(DomainClaim.domain))
     )
     if code is not None:
-        query = query.where(Certificate.id == pk(_holders_certificate_readable(session, actor, code)))
+        query = query.where(
+            Certificate.id == pk(_holders_certificate_readable(session, actor, code))
+        )
     return [public(row, found) for row, found in session.exec(query)]
 
 
 def _holders_certificate_readable(session: Session, actor: Actor, code: str) -> Certificate:
     certificate = certificate_by_code(session, code)
     if certificate.organisation_id != actor.organisation_id:
-        raise PermissionDeniedError(f"certificate {certificate.code} belongs to another organisation")
+        raise PermissionDeniedError(
+            f"certificate {certificate.code} belongs to another organisation"
+        )
     return certificate
 
 
@@ -194,7 +200,9 @@ def due(session: Session, now: datetime, limit: int) -> list[tuple[int, str, str
     return [(int(i or 0), d, t) for i, d, t in rows]
 
 
-def _covered_elsewhere(session: Session, certificate: Certificate, domain: str, now: datetime) -> bool:
+def _covered_elsewhere(
+    session: Session, certificate: Certificate, domain: str, now: datetime
+) -> bool:
     """Whether a live certificate of another organisation binds the domain (up to ``www.``)."""
     key = host_key(domain)
     rows = session.exec(
@@ -255,8 +263,15 @@ def apply_outcome(
         if needs_review:
             if was == dcv.ClaimState.VERIFIED:  # declared before validation, bound since
                 _unbind(session, certificate, claim.domain, now)
-                _record(session, certificate, "domain_lapsed", claim.domain, now, proven=True,
-                        reason="staff review needed")
+                _record(
+                    session,
+                    certificate,
+                    "domain_lapsed",
+                    claim.domain,
+                    now,
+                    proven=True,
+                    reason="staff review needed",
+                )
                 lapsed = True
             claim.state = dcv.ClaimState.PENDING
             claim.method = outcome.method
@@ -264,8 +279,9 @@ def apply_outcome(
             if claim.review != dcv.Review.REQUIRED:
                 claim.review = dcv.Review.REQUIRED
                 review_requested = True
-                _record(session, certificate, "domain_review_requested", claim.domain, now,
-                        proven=False)
+                _record(
+                    session, certificate, "domain_review_requested", claim.domain, now, proven=False
+                )
         else:
             claim.state = dcv.ClaimState.VERIFIED
             claim.method = outcome.method
@@ -273,8 +289,15 @@ def apply_outcome(
             claim.next_check_at = dcv.revalidation_due(now)
             _bind(session, certificate, claim, now)
             if first:
-                _record(session, certificate, "domain_verified", claim.domain, now, proven=True,
-                        extra={"method": outcome.method.value})
+                _record(
+                    session,
+                    certificate,
+                    "domain_verified",
+                    claim.domain,
+                    now,
+                    proven=True,
+                    extra={"method": outcome.method.value},
+                )
     else:
         claim.attempts += 1
         claim.failure = outcome.reason[:300]
@@ -282,8 +305,15 @@ def apply_outcome(
         if was == dcv.ClaimState.VERIFIED:
             claim.state = dcv.ClaimState.PENDING
             _unbind(session, certificate, claim.domain, now)
-            _record(session, certificate, "domain_lapsed", claim.domain, now, proven=True,
-                    reason="control of the domain no longer proved")
+            _record(
+                session,
+                certificate,
+                "domain_lapsed",
+                claim.domain,
+                now,
+                proven=True,
+                reason="control of the domain no longer proved",
+            )
             lapsed = True
         elif was == dcv.ClaimState.PENDING and claim.review != dcv.Review.REQUIRED:
             claim.state = dcv.ClaimState.FAILED
@@ -308,8 +338,15 @@ def remove(session: Session, actor: Actor, code: str, raw: str, now: datetime) -
     row.next_check_at = None
     session.add(row)
     if not dcv.binds(row.state, row.review):
-        _record(session, certificate, "domain_claim_removed", row.domain, now, proven=False,
-                actor_id=actor.person_id)
+        _record(
+            session,
+            certificate,
+            "domain_claim_removed",
+            row.domain,
+            now,
+            proven=False,
+            actor_id=actor.person_id,
+        )
     session.flush()
     return True
 
@@ -329,9 +366,7 @@ def reviews(session: Session, actor: Actor) -> list[DomainClaimPublic]:
     return [public(row, code) for row, code in rows]
 
 
-def decide(
-    session: Session, actor: Actor, claim_id: int, approve: bool, now: datetime
-) -> Change:
+def decide(session: Session, actor: Actor, claim_id: int, approve: bool, now: datetime) -> Change:
     """Staff approve (the claim is verified and binds) or refuse (it fails) a claim."""
     actor.require(Role.STAFF)
     claim = session.get(DomainClaim, claim_id)
@@ -345,16 +380,31 @@ def decide(
         claim.verified_at = now
         claim.next_check_at = dcv.revalidation_due(now)
         _bind(session, certificate, claim, now)
-        _record(session, certificate, "domain_verified", claim.domain, now, proven=True,
-                reason="approved after staff review", actor_id=actor.person_id,
-                extra={"method": claim.method})
+        _record(
+            session,
+            certificate,
+            "domain_verified",
+            claim.domain,
+            now,
+            proven=True,
+            reason="approved after staff review",
+            actor_id=actor.person_id,
+            extra={"method": claim.method},
+        )
     else:
         claim.review = dcv.Review.REFUSED
         claim.state = dcv.ClaimState.FAILED
         claim.failure = "refused after review by the registry's staff"
         claim.next_check_at = None
-        _record(session, certificate, "domain_review_refused", claim.domain, now, proven=False,
-                actor_id=actor.person_id)
+        _record(
+            session,
+            certificate,
+            "domain_review_refused",
+            claim.domain,
+            now,
+            proven=False,
+            actor_id=actor.person_id,
+        )
     session.add(claim)
     session.flush()
     return Change(public(claim, certificate.code), organisation_id=certificate.organisation_id)

@@ -80,7 +80,9 @@ class DomainChecker:
             except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer, dns.resolver.NoNameservers):
                 continue
             except dns.exception.DNSException as error:
-                raise WebhookTargetError(f"{host} does not resolve: {type(error).__name__}")
+                raise WebhookTargetError(
+                    f"{host} does not resolve: {type(error).__name__}"
+                ) from None
         return found
 
     def check(self, domain: str, token: str) -> dcv.Outcome:
@@ -131,20 +133,22 @@ class DomainChecker:
             context = ssl.create_default_context(cafile=self.ca_bundle)
         port = "" if self.https_port == 443 else f":{self.https_port}"
         url = f"https://{domain}{port}{dcv.http_path(token)}"
-        async with httpx.AsyncClient(
-            transport=CheckedTransport(self.policy, context),
-            follow_redirects=False,
-            timeout=TIMEOUT,
-            trust_env=False,
-        ) as client:
-            async with client.stream("GET", url) as response:
-                if response.is_redirect:
-                    return f"{response.status_code} redirect, not followed"
-                if response.status_code != 200:
-                    return f"status {response.status_code}"
-                body = b""
-                async for part in response.aiter_bytes():
-                    body += part
-                    if len(body) > MAX_BODY:
-                        return "the answer is longer than a token"
+        async with (
+            httpx.AsyncClient(
+                transport=CheckedTransport(self.policy, context),
+                follow_redirects=False,
+                timeout=TIMEOUT,
+                trust_env=False,
+            ) as client,
+            client.stream("GET", url) as response,
+        ):
+            if response.is_redirect:
+                return f"{response.status_code} redirect, not followed"
+            if response.status_code != 200:
+                return f"status {response.status_code}"
+            body = b""
+            async for part in response.aiter_bytes():
+                body += part
+                if len(body) > MAX_BODY:
+                    return "the answer is longer than a token"
         return None if dcv.body_proves(body, token) else "the answer is not the token"

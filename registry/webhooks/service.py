@@ -8,6 +8,7 @@ from registry.edge.schemas import Page
 from registry.identity.auth import Actor
 from registry.transparency.unit_of_work import UnitOfWork
 from registry.webhooks import store
+
 # The outbound path's SSRF rules, offered to other features that call holders' hosts
 # (domain control validation) through this front door.
 from registry.webhooks.delivery import CheckedTransport as CheckedTransport

@@ -16,7 +16,9 @@ from tests.support.world import World, bearer
 OTHER = {"legal_name": "Racefietsen B.V.", "country": "NL", "registration_number": "87654321"}
 
 
-def _holder(world: World, staff: str, number: str = "12345678", email: str = "henk@fietsen.example") -> str:
+def _holder(
+    world: World, staff: str, number: str = "12345678", email: str = "henk@fietsen.example"
+) -> str:
     person = world.post(
         f"/api/v1/organisations/NL/{number}/people", staff, {"name": "Henk Holder", "email": email}
     )
@@ -79,8 +81,11 @@ def test_pending_and_failed_claims_bind_nothing_until_dns_or_https_proves_contro
     assert _check(world, holder, code, "shop-a.example")["state"] == "failed"
 
     zone.txt["_keurmerk.shop-a.example"] = [a["instructions"]["dns_value"]]
-    https_site.put("shop-b.example", "/.well-known/keurmerk/" + b["instructions"]["http_body"],
-                   b["instructions"]["http_body"].encode())
+    https_site.put(
+        "shop-b.example",
+        "/.well-known/keurmerk/" + b["instructions"]["http_body"],
+        b["instructions"]["http_body"].encode(),
+    )
     clock.advance(minutes=16)  # past the second retry's wait (5, then 15 minutes)
     # The server's schedule checks both: neither waits for the holder to ask.
     assert world.client.app.state.services.domains.run_due() == 2
@@ -90,12 +95,20 @@ def test_pending_and_failed_claims_bind_nothing_until_dns_or_https_proves_contro
             f"/api/v1/certificates/{code}/domain-claims", headers=bearer(holder)
         ).json()
     }
-    assert (claims["shop-a.example"]["state"], claims["shop-a.example"]["method"]) == ("verified", "dns")
-    assert (claims["shop-b.example"]["state"], claims["shop-b.example"]["method"]) == ("verified", "http")
+    assert (claims["shop-a.example"]["state"], claims["shop-a.example"]["method"]) == (
+        "verified",
+        "dns",
+    )
+    assert (claims["shop-b.example"]["state"], claims["shop-b.example"]["method"]) == (
+        "verified",
+        "http",
+    )
     for domain in ("shop-a.example", "www.shop-b.example"):
         assert _badge_status(world, code, domain) == "bound"
         assert code in _search_codes(world, domain)
-    history = [h["type"] for h in world.client.get(f"/api/v1/certificates/{code}").json()["history"]]
+    history = [
+        h["type"] for h in world.client.get(f"/api/v1/certificates/{code}").json()["history"]
+    ]
     assert history == ["issued", "domain_verified", "domain_verified"]
 
 
@@ -106,7 +119,9 @@ def test_https_proof_follows_no_redirect_and_wants_the_token_itself(
     holder = _holder(world, staff_token)
     b = _claim(world, holder, code, "shop-b.example")
     path = "/.well-known/keurmerk/" + b["instructions"]["http_body"]
-    https_site.put("shop-b.example", path, b"", status=302, location="https://shop-a.example" + path)
+    https_site.put(
+        "shop-b.example", path, b"", status=302, location="https://shop-a.example" + path
+    )
     https_site.put("shop-a.example", path, b["instructions"]["http_body"].encode())
     redirected = _check(world, holder, code, "shop-b.example")
     assert redirected["state"] == "failed" and "redirect" in redirected["failure"]
@@ -155,7 +170,8 @@ def test_a_second_holder_of_a_covered_domain_waits_for_staff_and_binds_nothing_u
     assert (waiting["state"], waiting["review"], waiting["binds"]) == ("pending", "required", False)
     assert _search_codes(world, "fietsen-outlet.example") == [first]
     badge = world.client.get(
-        f"/badge/{second}.svg", params={"lang": "en"},
+        f"/badge/{second}.svg",
+        params={"lang": "en"},
         headers={"Referer": "https://fietsen-outlet.example/"},
     ).text
     assert "Not verified for this site" in badge
@@ -163,7 +179,10 @@ def test_a_second_holder_of_a_covered_domain_waits_for_staff_and_binds_nothing_u
     queue = world.client.get("/api/v1/domain-reviews", headers=bearer(staff_token))
     assert [c["domain"] for c in queue.json()] == ["fietsen-outlet.example"]
     assert world.client.get("/api/v1/domain-reviews", headers=bearer(holder)).status_code == 403
-    assert world.post(f"/api/v1/domain-reviews/{claimed['id']}/approve", holder, None).status_code == 403
+    assert (
+        world.post(f"/api/v1/domain-reviews/{claimed['id']}/approve", holder, None).status_code
+        == 403
+    )
     approved = world.post(f"/api/v1/domain-reviews/{claimed['id']}/approve", staff_token, None)
     assert approved.status_code == 200 and approved.json()["binds"] is True
     assert sorted(_search_codes(world, "fietsen-outlet.example")) == sorted([first, second])
@@ -177,23 +196,41 @@ def test_no_holder_reads_or_changes_another_holders_claims(
     mine = _holder(world, staff_token)
     theirs = _holder(world, staff_token, "87654321", "rita@racefietsen.example")
     _claim(world, mine, first, "shop-a.example")
-    assert world.client.get(
-        f"/api/v1/certificates/{first}/domain-claims", headers=bearer(theirs)
-    ).status_code == 403
-    assert world.post(
-        f"/api/v1/certificates/{first}/domain-claims/shop-a.example/check", theirs, None
-    ).status_code == 403
-    assert world.post(f"/api/v1/certificates/{first}/domains", theirs, {"domain": "x.example"}).status_code == 403
-    assert world.client.delete(
-        f"/api/v1/certificates/{first}/domains/shop-a.example", headers=bearer(theirs)
-    ).status_code == 403
-    assert world.client.get(
-        f"/api/v1/certificates/{second}/domain-claims", headers=bearer(theirs)
-    ).json() == []
+    assert (
+        world.client.get(
+            f"/api/v1/certificates/{first}/domain-claims", headers=bearer(theirs)
+        ).status_code
+        == 403
+    )
+    assert (
+        world.post(
+            f"/api/v1/certificates/{first}/domain-claims/shop-a.example/check", theirs, None
+        ).status_code
+        == 403
+    )
+    assert (
+        world.post(
+            f"/api/v1/certificates/{first}/domains", theirs, {"domain": "x.example"}
+        ).status_code
+        == 403
+    )
+    assert (
+        world.client.delete(
+            f"/api/v1/certificates/{first}/domains/shop-a.example", headers=bearer(theirs)
+        ).status_code
+        == 403
+    )
+    assert (
+        world.client.get(
+            f"/api/v1/certificates/{second}/domain-claims", headers=bearer(theirs)
+        ).json()
+        == []
+    )
     removed = world.client.delete(
         f"/api/v1/certificates/{first}/domains/shop-a.example", headers=bearer(mine)
     )
     assert removed.status_code == 204
-    assert world.client.get(
-        f"/api/v1/certificates/{first}/domain-claims", headers=bearer(mine)
-    ).json() == []
+    assert (
+        world.client.get(f"/api/v1/certificates/{first}/domain-claims", headers=bearer(mine)).json()
+        == []
+    )

@@ -69,11 +69,15 @@ def upgrade() -> None:
         sa.column("added_at", registry.db.types.UTCDateTime(timezone=True)),
         sa.column("removed_at", registry.db.types.UTCDateTime(timezone=True)),
     )
-    declared = op.get_bind().execute(
-        sa.select(covered.c.certificate_id, covered.c.domain, covered.c.added_at).where(
-            covered.c.source == "holder", covered.c.removed_at.is_(None)
+    declared = (
+        op.get_bind()
+        .execute(
+            sa.select(covered.c.certificate_id, covered.c.domain, covered.c.added_at).where(
+                covered.c.source == "holder", covered.c.removed_at.is_(None)
+            )
         )
-    ).all()
+        .all()
+    )
     now = datetime.now(UTC)
     if declared:
         op.bulk_insert(

@@ -15,6 +15,7 @@ from registry.certificates.schemas import CertificatePublic
 from registry.discovery.issuer import ensure_issuer_url, issuer_url
 from registry.domain.status import Transition
 from registry.edge.caches import Caches, FreshCache
+from registry.edge.i18n import Language
 from registry.edge.schemas import Page
 from registry.errors import ConflictError, NotFoundError
 from registry.identity.auth import Actor
@@ -177,6 +178,26 @@ class CertificateService:
     def certificates(self, **filters: Any) -> Page[CertificatePublic]:
         with self.uow.db.read() as session:
             return queries.list_certificates(session, self.uow.clock(), **filters)
+
+    def snippets(self, code: str, lang: Language) -> tuple[list[Any], dict[str, str]]:
+        """The embed snippets of a certificate (none once it ended) and their texts."""
+        # The badge module serves the hot path from the composition root's services, so
+        # it is loaded here, after that root, not at import.
+        from registry.certificates import badges
+
+        found = self.certificate(code)
+        if found.status in ("withdrawn", "expired"):
+            return [], badges.snippet_texts_in(lang)
+        scheme = found.scheme.name_nl if lang == "nl" else found.scheme.name_en
+        made = badges.embed_snippets(
+            self.uow.settings.public_url, found.code, scheme, found.holder.legal_name, lang
+        )
+        return made, badges.snippet_texts_in(lang)
+
+    def organisation_codes(self, organisation_id: int) -> list[str]:
+        """Codes of an organisation's certificates, newest first."""
+        with self.uow.db.read() as session:
+            return queries.codes_of_organisation(session, organisation_id)
 
     def credential(self, code: str) -> str:
         with self.uow.db.read() as session:

@@ -42,6 +42,7 @@ LABELS: Final[Mapping[str, Mapping[str, str]]] = {
     "assessment_type": labels.ASSESSMENT_TYPE,
     "event": labels.EVENT,
     "domain_source": labels.DOMAIN_SOURCE,
+    "claim_state": labels.CLAIM_STATE,
     "key_status": labels.KEY_STATUS,
     "accreditation_status": labels.ACCREDITATION_STATUS,
     "reason": labels.SYSTEM_REASON,

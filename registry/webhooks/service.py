@@ -53,6 +53,16 @@ class WebhookService:
         with self.uow.write(actor, "remove_webhook") as session:
             store.remove(session, actor, endpoint_id, self.uow.clock())
 
+    def send_test(self, actor: Actor, endpoint_id: int) -> str:
+        """Queue a signed test message to one of the holder's endpoints; its message id."""
+        with self.uow.write(actor, "test_webhook") as session:
+            return store.send_test(session, actor, endpoint_id, self.uow.clock())
+
+    def rotate_secret(self, actor: Actor, endpoint_id: int) -> WebhookEndpointCreated:
+        """A new signing secret for one of the holder's endpoints, shown once."""
+        with self.uow.write(actor, "rotate_webhook_secret") as session:
+            return store.rotate_secret(session, actor, endpoint_id)
+
     def webhook_deliveries(
         self, actor: Actor, endpoint_id: int, limit: int, cursor: str | None
     ) -> Page[WebhookDeliveryPublic]:

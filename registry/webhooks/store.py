@@ -463,9 +463,7 @@ def send_test(session: Session, actor: Actor, endpoint_id: int, now: datetime) -
     return message_id
 
 
-def rotate_secret(
-    session: Session, actor: Actor, endpoint_id: int
-) -> WebhookEndpointCreated:
+def rotate_secret(session: Session, actor: Actor, endpoint_id: int) -> WebhookEndpointCreated:
     """A new secret for one of the holder's endpoints, returned once; the old one stops
     signing at once (messages still waiting are signed with the new one)."""
     endpoint = _own_endpoint(session, actor, endpoint_id)

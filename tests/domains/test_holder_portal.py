@@ -74,27 +74,42 @@ def browser_of(settings: Settings, clock: FakeClock, service: Services) -> Itera
         yield lambda: Browser(client)
 
 
-def _invited_holder(world: World, staff: str, settings: Settings, browser: Browser,
-                    number: str, address: str) -> Browser:
-    made = world.post(f"/api/v1/organisations/NL/{number}/people", staff,
-                      {"name": "Henk Holder", "email": address})
+def _invited_holder(
+    world: World, staff: str, settings: Settings, browser: Browser, number: str, address: str
+) -> Browser:
+    made = world.post(
+        f"/api/v1/organisations/NL/{number}/people",
+        staff,
+        {"name": "Henk Holder", "email": address},
+    )
     assert made.status_code == 201, made.text
     path = _link(settings.keys_dir.parent / "mail-outbox", address)
     page = browser.get(path)
-    accepted = browser.post(path, data={"csrf": _csrf(page.text), "password": PASSWORD,
-                                         "password2": PASSWORD}, follow_redirects=False)
+    accepted = browser.post(
+        path,
+        data={"csrf": _csrf(page.text), "password": PASSWORD, "password2": PASSWORD},
+        follow_redirects=False,
+    )
     assert accepted.status_code == 303, accepted.text
     return browser
 
 
 def test_a_holder_manages_its_own_domains_and_webhooks_and_nothing_else(
-    world: World, staff_token: str, settings: Settings, browser_of: Any, zone: Zone,
+    world: World,
+    staff_token: str,
+    settings: Settings,
+    browser_of: Any,
+    zone: Zone,
     clock: FakeClock,
 ) -> None:
     mine = world.certify()
     theirs = world.certify(organisation=OTHER, domains=["racefietsen.example"])
-    henk = _invited_holder(world, staff_token, settings, browser_of(), "12345678", "henk@fietsen.example")
-    rita = _invited_holder(world, staff_token, settings, browser_of(), "87654321", "rita@racefietsen.example")
+    henk = _invited_holder(
+        world, staff_token, settings, browser_of(), "12345678", "henk@fietsen.example"
+    )
+    rita = _invited_holder(
+        world, staff_token, settings, browser_of(), "87654321", "rita@racefietsen.example"
+    )
 
     page = henk.get("/account/holder")
     assert page.status_code == 200 and mine in page.text and theirs not in page.text
@@ -103,9 +118,11 @@ def test_a_holder_manages_its_own_domains_and_webhooks_and_nothing_else(
     # Without the form's token nothing happens.
     refused = henk.post("/account/holder/domains", data={"code": mine, "domain": "shop-a.example"})
     assert refused.status_code == 403
-    added = henk.post("/account/holder/domains",
-                      data={"csrf": csrf, "code": mine, "domain": "shop-a.example"},
-                      follow_redirects=False)
+    added = henk.post(
+        "/account/holder/domains",
+        data={"csrf": csrf, "code": mine, "domain": "shop-a.example"},
+        follow_redirects=False,
+    )
     assert added.status_code == 303
     page = henk.get("/account/holder").text
     assert 'data-domain="shop-a.example" data-state="pending"' in page
@@ -117,27 +134,39 @@ def test_a_holder_manages_its_own_domains_and_webhooks_and_nothing_else(
     assert "shop-a.example" not in rita_page.text and mine not in rita_page.text
     rita_csrf = _csrf(rita_page.text)
     for action in ("domains", "domains/check", "domains/remove"):
-        answer = rita.post(f"/account/holder/{action}",
-                           data={"csrf": rita_csrf, "code": mine, "domain": "shop-a.example"})
+        answer = rita.post(
+            f"/account/holder/{action}",
+            data={"csrf": rita_csrf, "code": mine, "domain": "shop-a.example"},
+        )
         assert answer.status_code == 403, (action, answer.status_code)
     assert "shop-a.example" in henk.get("/account/holder").text
 
     zone.txt["_keurmerk.shop-a.example"] = [f"keurmerk-verification={token[1]}"]
-    henk.post("/account/holder/domains/check",
-              data={"csrf": csrf, "code": mine, "domain": "shop-a.example"})
+    henk.post(
+        "/account/holder/domains/check",
+        data={"csrf": csrf, "code": mine, "domain": "shop-a.example"},
+    )
     assert 'data-domain="shop-a.example" data-state="verified"' in henk.get("/account/holder").text
 
-    registered = henk.post("/account/holder/webhooks",
-                           data={"csrf": csrf, "url": "http://127.0.0.1:9/hook"})
+    registered = henk.post(
+        "/account/holder/webhooks", data={"csrf": csrf, "url": "http://127.0.0.1:9/hook"}
+    )
     assert registered.status_code == 200 and "whsec_" in registered.text
     endpoint = re.search(r'class="webhook" data-id="(\d+)"', registered.text)
     assert endpoint is not None
     for action in ("test", "rotate", "remove"):
-        answer = rita.post(f"/account/holder/webhooks/{endpoint[1]}/{action}",
-                           data={"csrf": rita_csrf})
+        answer = rita.post(
+            f"/account/holder/webhooks/{endpoint[1]}/{action}", data={"csrf": rita_csrf}
+        )
         assert answer.status_code == 404, (action, answer.status_code)
-    assert henk.post(f"/account/holder/webhooks/{endpoint[1]}/test", data={"csrf": csrf},
-                     follow_redirects=False).status_code == 303
+    assert (
+        henk.post(
+            f"/account/holder/webhooks/{endpoint[1]}/test",
+            data={"csrf": csrf},
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )
     assert "webhook.test" in henk.get("/account/holder").text
     assert "webhook.test" not in rita.get("/account/holder").text
 

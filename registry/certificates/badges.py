@@ -82,7 +82,8 @@ class Box:
 
     @property
     def text_width(self) -> float:
-        """Room for a line: the text area (``left`` to 6 short of the edge), less 2."""
+        """Room for a line: the text area (``left`` to 6 short of the edge), less 1 on
+        each side (a glyph may reach a unit left of its origin)."""
         return self.width - self.left - 6 - 2
 
 

@@ -71,8 +71,9 @@ class BodyService:
     def add_holder_person(
         self, actor: Actor, country: str, number: str, name: str, email: str
     ) -> PersonPublic:
-        """Invite a contact of a certified organisation (staff), by e-mail."""
-        actor.require(Role.STAFF)
+        """Invite a contact of a certified organisation (staff, or an admin of a body
+        that certified it), by e-mail."""
+        actor.require(Role.STAFF, Role.BODY_ADMIN)
         with self.uow.db.read() as session:
             organisation_id = pk(store.organisation_by_number(session, country, number))
         return IdentityService(self.uow).invite(

@@ -104,11 +104,11 @@ def test_no_badge_text_overflows_its_box_in_chromium(chromium: Any) -> None:
     ]
     assert overflowing == [], "\n".join(str(o) for o in overflowing[:3])
     # The sentence the issue saw cut is whole, and on its own line.
-    foreign_large_nl = [
+    foreign_large_nl = next(
         lines
         for (status, state, variant, names), lines in zip(variants, measured, strict=True)
         if state == "foreign" and variant == Variant("large", "light", "nl") and names == NAMES[0]
-    ][0]
+    )
     status_line = next(line for line in foreign_large_nl if line["line"] == "status")
     assert status_line["text"] == "Niet geverifieerd voor deze site"
     assert status_line["right"] <= status_line["room"]

@@ -4,14 +4,20 @@ real HTTPS site answer the checks."""
 
 from __future__ import annotations
 
+import dataclasses
+import time as wall
 from typing import Any
 
+from litestar.testing import TestClient
+
+from registry.app import create_app
 from registry.bootstrap import Services
+from registry.config import Settings
 from tests.support.dns_server import Zone
 from tests.support.env import FakeClock
 from tests.support.people import own_token_of
 from tests.support.tls_site import Site
-from tests.support.world import World, bearer
+from tests.support.world import World, bearer, build_world
 
 OTHER = {"legal_name": "Racefietsen B.V.", "country": "NL", "registration_number": "87654321"}
 
@@ -234,3 +240,26 @@ def test_no_holder_reads_or_changes_another_holders_claims(
         world.client.get(f"/api/v1/certificates/{first}/domain-claims", headers=bearer(mine)).json()
         == []
     )
+
+
+def test_the_server_checks_due_claims_by_itself(
+    settings: Settings, clock: FakeClock, service: Services, staff_token: str, zone: Zone
+) -> None:
+    """A server with a one-second schedule verifies a claim nobody asked it to check."""
+    fast = dataclasses.replace(settings, domain_check_seconds=1)
+    with TestClient(create_app(fast, clock=clock, keyring=service.uow.keyring)) as client:
+        world = build_world(client, staff_token)
+        code = world.certify()
+        holder = _holder(world, staff_token)
+        made = _claim(world, holder, code, "shop-a.example")
+        zone.txt["_keurmerk.shop-a.example"] = [made["instructions"]["dns_value"]]
+        deadline = wall.monotonic() + 30
+        while wall.monotonic() < deadline:
+            state = client.get(
+                f"/api/v1/certificates/{code}/domain-claims", headers=bearer(holder)
+            ).json()[0]["state"]
+            if state == "verified":
+                break
+            wall.sleep(0.2)
+        assert state == "verified"
+        assert ("_keurmerk.shop-a.example", "TXT") in zone.asked

@@ -176,3 +176,36 @@ def test_the_portal_is_for_holders_and_signed_in_people(
 ) -> None:
     anonymous = browser_of()
     assert anonymous.get("/account/holder", follow_redirects=False).status_code == 303
+
+
+def test_the_body_that_certified_an_organisation_invites_its_holders_and_no_other_body_does(
+    world: World, staff_token: str
+) -> None:
+    world.certify()
+    invited = world.post(
+        "/api/v1/organisations/NL/12345678/people",
+        world.admin,
+        {"name": "Henk Holder", "email": "henk@fietsen.example"},
+    )
+    assert invited.status_code == 201, invited.text
+    # An organisation audited but not (yet) certified by this body: not its holders.
+    submitted = world.post(
+        "/api/v1/assessments",
+        world.auditor,
+        world.assessment(organisation=OTHER, domains=["racefietsen.example"]),
+    )
+    assert submitted.status_code == 201, submitted.text
+    refused = world.post(
+        "/api/v1/organisations/NL/87654321/people",
+        world.admin,
+        {"name": "Rita Holder", "email": "rita@racefietsen.example"},
+    )
+    assert refused.status_code == 403, refused.text
+    assert (
+        world.post(
+            "/api/v1/organisations/NL/87654321/people",
+            world.auditor,
+            {"name": "Rita Holder", "email": "rita@racefietsen.example"},
+        ).status_code
+        == 403
+    )

@@ -227,6 +227,9 @@ def create_app(
     start_domain_checks, stop_domain_checks = _periodic(
         "domain checks", settings.domain_check_seconds, service.domains.run_due
     )
+    start_mail, stop_mail = _periodic(
+        "status e-mail", settings.webhook_poll_seconds, service.webhooks.send_due_mail
+    )
     feed: list[Callable[[], None]] = []
 
     async def check_keys() -> None:
@@ -300,6 +303,7 @@ def create_app(
             start_sweeper,
             start_webhooks,
             start_domain_checks,
+            start_mail,
             start_tally,
             start_witnesses,
             start_snapshots,
@@ -308,6 +312,7 @@ def create_app(
             stop_witnesses,
             stop_webhooks,
             stop_domain_checks,
+            stop_mail,
             stop_sweeper,
             stop_tally,
             stop_snapshots,

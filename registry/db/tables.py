@@ -274,6 +274,32 @@ class DomainClaim(SQLModel, table=True):
     removed_at: datetime | None = _instant(nullable=True)
 
 
+class StatusMail(SQLModel, table=True):
+    """A holder contact who asked for e-mail at each status change of their organisation's
+    certificates (instead of, or beside, webhooks)."""
+
+    __tablename__ = "status_mail"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True, index=True)
+    since: datetime = _instant()
+
+
+class MailOutbox(SQLModel, table=True):
+    """A notice queued in the transaction of its change and sent after the commit by the
+    server's mail task; the row goes once the message is sent or given up."""
+
+    __tablename__ = "mail_outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    to: str = Field(max_length=254)
+    subject: str = Field(max_length=200)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _instant()
+    attempts: int = 0
+    next_attempt_at: datetime = _instant(index=True)
+
+
 class CertificateEvent(SQLModel, table=True):
     """One entry of a certificate's public history."""
 

@@ -166,6 +166,12 @@ async def remove_webhook(request: Request[Any, Any, Any], endpoint_id: int) -> R
     return await _act(request, lambda a, f: webhooks.remove_webhook(a, endpoint_id))
 
 
+@post(f"{HOME}/mail", name="holder:mail", include_in_schema=False, status_code=200)
+async def status_mail(request: Request[Any, Any, Any]) -> Response[str]:
+    webhooks = portal_of(request).webhooks
+    return await _act(request, lambda a, f: webhooks.set_status_mail(a, f.get("wanted") == "1"))
+
+
 def holder_handlers() -> list[Any]:
     """The route handlers of ``/account/holder``."""
     return [
@@ -177,4 +183,5 @@ def holder_handlers() -> list[Any]:
         test_webhook,
         rotate_webhook,
         remove_webhook,
+        status_mail,
     ]

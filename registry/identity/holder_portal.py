@@ -50,6 +50,7 @@ class HolderView:
     webhooks: list[WebhookView]
     reports: list[Any]
     embeds: list[Any]
+    status_mail: bool
 
 
 class HolderPortal:
@@ -124,6 +125,7 @@ class HolderPortal:
             ],
             reports=self.misuse.holder_reports(actor),
             embeds=embeds,
+            status_mail=self.webhooks.status_mail(actor),
         )
 
     def act(self, cookie: str | None, csrf: str | None, call: Callable[[Actor], T]) -> T:

@@ -38,6 +38,7 @@ from registry.domain.vocabulary import Role
 from registry.edge.schemas import Input, Output, Page
 from registry.errors import ConflictError, InvalidInputError, NotFoundError
 from registry.identity.auth import Actor
+from registry.webhooks import notices
 
 SECRET_PREFIX = "whsec_"  # noqa: S105  (the Standard Webhooks marker, not a secret)
 SECRET_BYTES = 32
@@ -293,6 +294,7 @@ def enqueue_status_change(
     the caller's transaction; the number queued. Other events queue nothing."""
     if event_type not in STATUS_EVENTS:
         return 0
+    notices.enqueue(session, certificate, event_type, at, reason, domain)
     endpoints = session.exec(
         select(WebhookEndpoint.id).where(
             WebhookEndpoint.organisation_id == certificate.organisation_id,

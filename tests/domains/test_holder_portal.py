@@ -209,3 +209,30 @@ def test_the_body_that_certified_an_organisation_invites_its_holders_and_no_othe
         ).status_code
         == 403
     )
+
+
+def test_a_holder_who_opts_in_gets_e_mail_at_a_status_change(
+    world: World, staff_token: str, settings: Settings, browser_of: Any, service: Services
+) -> None:
+    code = world.certify()
+    henk = _invited_holder(
+        world, staff_token, settings, browser_of(), "12345678", "henk@fietsen.example"
+    )
+    page = henk.get("/account/holder").text
+    assert 'id="status-mail" data-on="0"' in page
+    henk.post("/account/holder/mail", data={"csrf": _csrf(page), "wanted": "1"})
+    assert 'id="status-mail" data-on="1"' in henk.get("/account/holder").text
+    suspended = world.post(
+        f"/api/v1/certificates/{code}/suspend", world.admin, {"reason": "complaints not handled"}
+    )
+    assert suspended.status_code == 200, suspended.text
+    service.webhooks.send_due_mail()
+    outbox = settings.keys_dir.parent / "mail-outbox"
+    notices = [
+        email.message_from_bytes(p.read_bytes())
+        for p in outbox.glob("*.eml")
+        if b"Keurmerkenregister / trust label registry" in p.read_bytes()
+    ]
+    assert [m["To"] for m in notices] == ["henk@fietsen.example"]
+    body = notices[0].get_payload(decode=True)
+    assert isinstance(body, bytes) and b"is geschorst" in body and code.encode() in body

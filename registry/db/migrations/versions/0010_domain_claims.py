@@ -1,4 +1,4 @@
-"""domain claims
+"""domain claims and status e-mail
 
 Revision ID: 0010
 Revises: 0009
@@ -10,6 +10,9 @@ declared before this migration were never proved: each becomes a claim whose che
 at once, with a fresh token. Until that first check it stays bound (the registry's log
 recorded it as declared); a check that does not pass unbinds it and records
 ``certificate.domain_lapsed``, so the change is in the log, not hidden in a migration.
+
+Holder contacts may also ask for e-mail at each status change (``status_mail``); notices
+wait in ``mail_outbox`` from the change's transaction until the server has sent them.
 """
 
 from __future__ import annotations
@@ -61,6 +64,28 @@ def upgrade() -> None:
     op.create_index("ix_domain_claim_certificate_id", "domain_claim", ["certificate_id"])
     op.create_index("ix_domain_claim_domain", "domain_claim", ["domain"])
     op.create_index("ix_domain_claim_next_check_at", "domain_claim", ["next_check_at"])
+    op.create_table(
+        "status_mail",
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        _instant("since"),
+        sa.ForeignKeyConstraint(["person_id"], ["person.id"]),
+        sa.ForeignKeyConstraint(["organisation_id"], ["organisation.id"]),
+        sa.PrimaryKeyConstraint("person_id", "organisation_id"),
+    )
+    op.create_index("ix_status_mail_organisation_id", "status_mail", ["organisation_id"])
+    op.create_table(
+        "mail_outbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("to", sa.String(length=254), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        _instant("created_at"),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        _instant("next_attempt_at"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_mail_outbox_next_attempt_at", "mail_outbox", ["next_attempt_at"])
     covered = sa.table(
         "certificate_domain",
         sa.column("certificate_id", sa.Integer()),
@@ -100,4 +125,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("mail_outbox")
+    op.drop_table("status_mail")
     op.drop_table("domain_claim")

@@ -15,6 +15,7 @@ from registry.bodies.schemas import (
 from registry.db.tables import pk
 from registry.domain.vocabulary import PartyType, Role
 from registry.edge.caches import Caches
+from registry.errors import NotFoundError, PermissionDeniedError
 from registry.identity.auth import Actor
 from registry.identity.memberships import Party
 from registry.identity.service import IdentityService
@@ -75,7 +76,16 @@ class BodyService:
         that certified it), by e-mail."""
         actor.require(Role.STAFF, Role.BODY_ADMIN)
         with self.uow.db.read() as session:
-            organisation_id = pk(store.organisation_by_number(session, country, number))
+            try:
+                organisation_id = pk(store.organisation_by_number(session, country, number))
+            except NotFoundError:
+                if actor.role is Role.STAFF:
+                    raise
+                # No organisation is one this body certified: the same answer as for any other.
+                raise PermissionDeniedError(
+                    "a body admin may invite holder contacts only of organisations its body"
+                    " certified"
+                ) from None
         return IdentityService(self.uow).invite(
             actor,
             name,

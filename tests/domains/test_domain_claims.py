@@ -263,3 +263,41 @@ def test_the_server_checks_due_claims_by_itself(
             wall.sleep(0.2)
         assert state == "verified"
         assert ("_keurmerk.shop-a.example", "TXT") in zone.asked
+
+
+def test_claims_and_checks_are_bounded(world: World, staff_token: str, clock: FakeClock) -> None:
+    code = world.certify()
+    holder = _holder(world, staff_token)
+    for n in range(20):
+        _claim(world, holder, code, f"shop-{n}.example")
+    too_many = world.post(f"/api/v1/certificates/{code}/domains", holder, {"domain": "x.example"})
+    assert too_many.status_code == 422 and too_many.json()["type"].endswith(
+        "/too-many-domain-claims"
+    )
+    again = world.post(f"/api/v1/certificates/{code}/domains", holder, {"domain": "shop-1.example"})
+    assert again.status_code == 409
+    _check(world, holder, code, "shop-1.example")
+    soon = world.post(
+        f"/api/v1/certificates/{code}/domain-claims/shop-1.example/check", holder, None
+    )
+    assert soon.status_code == 422 and "checked 0 s ago" in soon.json()["detail"]
+    bad = world.post(f"/api/v1/certificates/{code}/domains", holder, {"domain": "127.0.0.1"})
+    assert bad.status_code == 400
+
+
+def test_the_https_check_keeps_to_public_addresses(
+    settings: Settings, clock: FakeClock, service: Services, staff_token: str, https_site: Site
+) -> None:
+    """Without the test-only setting, a host that resolves to a loopback address is never
+    fetched, whatever its DNS says (the webhooks' SSRF rule)."""
+    strict = dataclasses.replace(settings, webhook_allow_private=False)
+    with TestClient(create_app(strict, clock=clock, keyring=service.uow.keyring)) as client:
+        world = build_world(client, staff_token)
+        code = world.certify()
+        holder = _holder(world, staff_token)
+        made = _claim(world, holder, code, "shop-b.example")
+        token = made["instructions"]["http_body"]
+        https_site.put("shop-b.example", f"/.well-known/keurmerk/{token}", token.encode())
+        checked = _check(world, holder, code, "shop-b.example")
+        assert checked["state"] == "failed" and "loopback" in checked["failure"]
+        assert https_site.requests == []

@@ -260,7 +260,12 @@ def apply_outcome(
             and claim.review != dcv.Review.APPROVED
             and _covered_elsewhere(session, certificate, claim.domain, now)
         )
-        if needs_review:
+        if needs_review and claim.review == dcv.Review.REFUSED:
+            # Refused once: a new proof does not put it before staff again (no flooding).
+            claim.state = dcv.ClaimState.FAILED
+            claim.failure = "refused after review by the registry's staff"
+            claim.next_check_at = None
+        elif needs_review:
             if was == dcv.ClaimState.VERIFIED:  # declared before validation, bound since
                 _unbind(session, certificate, claim.domain, now)
                 _record(

@@ -301,3 +301,21 @@ def test_the_https_check_keeps_to_public_addresses(
         checked = _check(world, holder, code, "shop-b.example")
         assert checked["state"] == "failed" and "loopback" in checked["failure"]
         assert https_site.requests == []
+
+
+def test_a_refused_claim_binds_nothing_and_does_not_return_to_staff(
+    world: World, staff_token: str, zone: Zone, clock: FakeClock
+) -> None:
+    first = world.certify()
+    second = world.certify(organisation=OTHER, domains=["racefietsen.example"])
+    holder = _holder(world, staff_token, "87654321", "rita@racefietsen.example")
+    claimed = _claim(world, holder, second, "fietsen-outlet.example")
+    zone.txt["_keurmerk.fietsen-outlet.example"] = [claimed["instructions"]["dns_value"]]
+    _check(world, holder, second, "fietsen-outlet.example")
+    refused = world.post(f"/api/v1/domain-reviews/{claimed['id']}/refuse", staff_token, None)
+    assert refused.status_code == 200 and refused.json()["state"] == "failed"
+    clock.advance(seconds=11)
+    again = _check(world, holder, second, "fietsen-outlet.example")
+    assert (again["state"], again["binds"]) == ("failed", False)
+    assert world.client.get("/api/v1/domain-reviews", headers=bearer(staff_token)).json() == []
+    assert _search_codes(world, "fietsen-outlet.example") == [first]

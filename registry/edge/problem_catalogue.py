@@ -205,6 +205,20 @@ CATALOGUE: Final[dict[str, ProblemKind]] = {
         "An assessment with a major nonconformity cannot lead to a certificate.",
         "Een beoordeling met een grote tekortkoming kan niet tot een certificaat leiden.",
     ),
+    "too-many-domain-claims": P(
+        422,
+        "Too many domain claims",
+        "Te veel domeinclaims",
+        "A certificate has at most 20 open domain claims; remove one before adding another.",
+        "Een certificaat heeft hoogstens 20 openstaande domeinclaims; verwijder er een voordat u een nieuwe toevoegt.",
+    ),
+    "domain-checked-recently": P(
+        422,
+        "Domain checked a moment ago",
+        "Domein zojuist gecontroleerd",
+        "A domain claim is checked at most once every 10 seconds; ask again a little later.",
+        "Een domeinclaim wordt hoogstens eens per 10 seconden gecontroleerd; vraag het iets later opnieuw.",
+    ),
     "webhook-target-refused": P(
         422,
         "Webhook address refused",

@@ -28,6 +28,9 @@ PRIVATE = {
     "/account",
     "/account/sign-in/totp",
     "/account/invitation/{token:str}",
+    "/account/holder",
+    "/api/v1/certificates/{code:str}/domain-claims",
+    "/api/v1/domain-reviews",
 }
 SCHEMA_VIEWERS = re.compile(r"^/schema(/|$)")  # Litestar's own OpenAPI pages
 

@@ -4,16 +4,11 @@ of its box (``getComputedTextLength`` and ``getBBox`` against the text area's wi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from itertools import product
 from typing import Any
 
-import pytest
-
 from registry.certificates.badges import BadgeFacts, Variant, render_badge
 from registry.domain.badge_binding import shown_state
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.support.env import need
 
 STATES = ("valid", "suspended", "withdrawn", "expired", "signature_being_replaced")
 NAMES = [
@@ -26,19 +21,6 @@ NAMES = [
     ("W" * 60, "M" * 60, "w" * 60 + ".example"),  # the widest Latin letters, cut at the limit
     ("Знак доверия", "Магазин велосипедов", "xn--80aswg.xn--p1ai"),  # outside the measured fonts
 ]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    need(CHROMIUM.exists(), f"no Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def _variants() -> list[tuple[str, str, Variant, tuple[str, str, str]]]:
@@ -61,7 +43,7 @@ def test_states_win_over_the_site_check() -> None:
         assert shown_state(status, True) == status == shown_state(status, False)
 
 
-def test_no_badge_text_overflows_its_box_in_chromium(chromium: Any) -> None:
+def test_no_badge_text_overflows_its_box_in_chromium(browser: Any) -> None:
     variants = _variants()
     svgs = [
         render_badge(
@@ -77,7 +59,7 @@ def test_no_badge_text_overflows_its_box_in_chromium(chromium: Any) -> None:
         )
         for _, state, variant, (scheme, holder, domain) in variants
     ]
-    tab = chromium.new_page()
+    tab = browser.new_page()
     tab.set_content("<!doctype html><body>" + "".join(f"<div>{s}</div>" for s in svgs))
     measured = tab.evaluate(
         """() => [...document.querySelectorAll('body > div > svg')].map(badge => {

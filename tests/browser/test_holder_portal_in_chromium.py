@@ -246,3 +246,36 @@ def test_an_invited_holder_proves_two_domains_copies_a_snippet_and_gets_a_signed
     assert tab.locator("tr.delivery[data-status='delivered'] code").inner_text() == "webhook.test"
     assert errors == []
     context.close()
+
+
+def test_axe_finds_no_serious_violation_on_the_holder_portal(
+    browser: Any, holder_site: HolderSite, axe_source: str
+) -> None:
+    site = holder_site
+    invited = httpx.post(
+        f"{site.url}/api/v1/organisations/NL/12345678/people",
+        json={"name": "Ida Holder", "email": "ida@fietsen.example"},
+        headers={"Authorization": f"Bearer {site.staff}"},
+    )
+    assert invited.status_code == 201, invited.text
+    # axe is injected as an inline script, which the pages' CSP forbids: this context
+    # alone bypasses it.
+    context = browser.new_context(bypass_csp=True, locale="nl-NL", viewport=NARROW)
+    tab = context.new_page()
+    tab.goto(_invitation_link(site, "ida@fietsen.example"))
+    tab.fill("#password", PASSWORD)
+    tab.fill("#password2", PASSWORD)
+    tab.click("button[type=submit]")
+    tab.wait_for_url(f"{site.url}/account")
+    tab.goto(f"{site.url}/account/holder")
+    tab.fill("#claim-domain", "shop-c.example")
+    tab.click("button:has-text('Domein toevoegen')")
+    tab.wait_for_selector("li.claim[data-domain='shop-c.example']")
+    tab.add_script_tag(content=axe_source)
+    violations = tab.evaluate(
+        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => "
+        "({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))})))"
+    )
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
+    context.close()

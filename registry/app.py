@@ -38,7 +38,7 @@ from registry.edge.templating import STATIC_DIR
 from registry.errors import UnavailableError
 from registry.feeds.api import feed_handlers
 from registry.identity.api import AccountController
-from registry.identity.holder_pages import holder_handlers
+from registry.identity.holder.pages import holder_handlers
 from registry.identity.pages import account_handlers
 from registry.misuse.api import (
     BodyForeignEmbedController,

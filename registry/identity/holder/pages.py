@@ -14,7 +14,7 @@ from litestar import Request, Response, get, post
 
 from registry.edge.i18n import translations
 from registry.errors import ErrorKind, RegistryError
-from registry.identity.holder_portal import HolderPortal
+from registry.identity.holder.portal import HolderPortal
 from registry.identity.pages import (
     N_,
     context_of,

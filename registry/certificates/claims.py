@@ -1,4 +1,5 @@
-"""Holders' domain claims in the database: made, checked, reviewed, bound and unbound.
+"""Holders' domain claims in the database: made, checked, bound and unbound (staff
+review is in ``claim_reviews.py``).
 
 A claim binds through a ``CertificateDomain`` row (``source = "holder"``) that exists
 only while the claim is verified (and approved when review was needed), so every reader
@@ -16,8 +17,7 @@ from sqlmodel import Session, col, func, select
 
 from registry.certificates.schemas import ClaimInstructions, DomainClaimPublic
 from registry.certificates.store import _holders_certificate, certificate_by_code
-from registry.db.identity_tables import Membership
-from registry.db.tables import Certificate, CertificateDomain, DomainClaim, Person, pk
+from registry.db.tables import Certificate, CertificateDomain, DomainClaim, pk
 from registry.domain import domain_control as dcv
 from registry.domain.hosts import host_key, normalise_domain, unicode_form
 from registry.domain.status import CertificateStatus, effective_status
@@ -82,7 +82,7 @@ def _bound_row(session: Session, certificate_id: int, domain: str) -> Certificat
     ).first()
 
 
-def _record(
+def log_event(
     session: Session,
     certificate: Certificate,
     kind: str,
@@ -142,7 +142,7 @@ def claim(session: Session, actor: Actor, code: str, raw: str, now: datetime) ->
     )
     session.add(row)
     session.flush()
-    _record(
+    log_event(
         session, certificate, "domain_claimed", domain, now, proven=False, actor_id=actor.person_id
     )
     return public(row, certificate.code)
@@ -220,7 +220,7 @@ def _covered_elsewhere(
     )
 
 
-def _bind(session: Session, certificate: Certificate, claim: DomainClaim, now: datetime) -> None:
+def bind(session: Session, certificate: Certificate, claim: DomainClaim, now: datetime) -> None:
     if _bound_row(session, pk(certificate), claim.domain) is None:
         session.add(
             CertificateDomain(
@@ -268,7 +268,7 @@ def apply_outcome(
         elif needs_review:
             if was == dcv.ClaimState.VERIFIED:  # declared before validation, bound since
                 _unbind(session, certificate, claim.domain, now)
-                _record(
+                log_event(
                     session,
                     certificate,
                     "domain_lapsed",
@@ -284,7 +284,7 @@ def apply_outcome(
             if claim.review != dcv.Review.REQUIRED:
                 claim.review = dcv.Review.REQUIRED
                 review_requested = True
-                _record(
+                log_event(
                     session, certificate, "domain_review_requested", claim.domain, now, proven=False
                 )
         else:
@@ -292,9 +292,9 @@ def apply_outcome(
             claim.method = outcome.method
             claim.verified_at = now
             claim.next_check_at = dcv.revalidation_due(now)
-            _bind(session, certificate, claim, now)
+            bind(session, certificate, claim, now)
             if first:
-                _record(
+                log_event(
                     session,
                     certificate,
                     "domain_verified",
@@ -310,7 +310,7 @@ def apply_outcome(
         if was == dcv.ClaimState.VERIFIED:
             claim.state = dcv.ClaimState.PENDING
             _unbind(session, certificate, claim.domain, now)
-            _record(
+            log_event(
                 session,
                 certificate,
                 "domain_lapsed",
@@ -322,7 +322,7 @@ def apply_outcome(
             lapsed = True
         elif was == dcv.ClaimState.PENDING and claim.review != dcv.Review.REQUIRED:
             claim.state = dcv.ClaimState.FAILED
-            _record(session, certificate, "domain_failed", claim.domain, now, proven=False)
+            log_event(session, certificate, "domain_failed", claim.domain, now, proven=False)
     session.add(claim)
     session.flush()
     return Change(
@@ -343,7 +343,7 @@ def remove(session: Session, actor: Actor, code: str, raw: str, now: datetime) -
     row.next_check_at = None
     session.add(row)
     if not dcv.binds(row.state, row.review):
-        _record(
+        log_event(
             session,
             certificate,
             "domain_claim_removed",
@@ -354,86 +354,3 @@ def remove(session: Session, actor: Actor, code: str, raw: str, now: datetime) -
         )
     session.flush()
     return True
-
-
-def reviews(session: Session, actor: Actor) -> list[DomainClaimPublic]:
-    """Claims waiting for staff: control proved on a domain another organisation has."""
-    actor.require(Role.STAFF)
-    rows = session.exec(
-        select(DomainClaim, Certificate.code)
-        .join(Certificate, Certificate.id == DomainClaim.certificate_id)  # type: ignore[arg-type]
-        .where(
-            DomainClaim.review == dcv.Review.REQUIRED,
-            col(DomainClaim.removed_at).is_(None),
-        )
-        .order_by(col(DomainClaim.checked_at))
-    ).all()
-    return [public(row, code) for row, code in rows]
-
-
-def decide(session: Session, actor: Actor, claim_id: int, approve: bool, now: datetime) -> Change:
-    """Staff approve (the claim is verified and binds) or refuse (it fails) a claim."""
-    actor.require(Role.STAFF)
-    claim = session.get(DomainClaim, claim_id)
-    if claim is None or claim.removed_at is not None or claim.review != dcv.Review.REQUIRED:
-        raise NotFoundError(f"no domain claim {claim_id} waits for review")
-    certificate = session.get(Certificate, claim.certificate_id)
-    assert certificate is not None and claim.method is not None
-    if approve:
-        claim.review = dcv.Review.APPROVED
-        claim.state = dcv.ClaimState.VERIFIED
-        claim.verified_at = now
-        claim.next_check_at = dcv.revalidation_due(now)
-        _bind(session, certificate, claim, now)
-        _record(
-            session,
-            certificate,
-            "domain_verified",
-            claim.domain,
-            now,
-            proven=True,
-            reason="approved after staff review",
-            actor_id=actor.person_id,
-            extra={"method": claim.method},
-        )
-    else:
-        claim.review = dcv.Review.REFUSED
-        claim.state = dcv.ClaimState.FAILED
-        claim.failure = "refused after review by the registry's staff"
-        claim.next_check_at = None
-        _record(
-            session,
-            certificate,
-            "domain_review_refused",
-            claim.domain,
-            now,
-            proven=False,
-            actor_id=actor.person_id,
-        )
-    session.add(claim)
-    session.flush()
-    return Change(public(claim, certificate.code), organisation_id=certificate.organisation_id)
-
-
-def staff_addresses(session: Session) -> list[str]:
-    """E-mail addresses of the registry's active staff, who handle reviews."""
-    rows = session.exec(
-        select(Person.email)
-        .join(Membership, Membership.person_id == Person.id)  # type: ignore[arg-type]
-        .where(Membership.role == Role.STAFF.value, Membership.status == "active")
-    ).all()
-    return sorted({e for e in rows if e})
-
-
-def holder_addresses(session: Session, organisation_id: int) -> list[str]:
-    """E-mail addresses of an organisation's active holder contacts."""
-    rows = session.exec(
-        select(Person.email)
-        .join(Membership, Membership.person_id == Person.id)  # type: ignore[arg-type]
-        .where(
-            Membership.role == Role.HOLDER.value,
-            Membership.status == "active",
-            Membership.organisation_id == organisation_id,
-        )
-    ).all()
-    return sorted({e for e in rows if e})

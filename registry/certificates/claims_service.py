@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 from typing import Final
 
-from registry.certificates import claims
+from registry.certificates import claim_reviews, claims
 from registry.certificates.claims import Change
 from registry.certificates.domain_checks import DomainChecker
 from registry.certificates.schemas import DomainClaimPublic
@@ -90,12 +90,12 @@ class DomainClaims:
         """Claims waiting for staff review."""
         actor.require(Role.STAFF)
         with self.uow.db.read() as session:
-            return claims.reviews(session, actor)
+            return claim_reviews.reviews(session, actor)
 
     def decide(self, actor: Actor, claim_id: int, approve: bool) -> DomainClaimPublic:
         with self.uow.write(actor, "review_domain_claim") as session:
-            change = claims.decide(session, actor, claim_id, approve, self.uow.clock())
-            holders = claims.holder_addresses(session, change.organisation_id)
+            change = claim_reviews.decide(session, actor, claim_id, approve, self.uow.clock())
+            holders = claim_reviews.holder_addresses(session, change.organisation_id)
         verdict = "approved" if approve else "refused"
         self._mail(
             holders,
@@ -111,8 +111,8 @@ class DomainClaims:
         if not (change.review_requested or change.lapsed):
             return
         with self.uow.db.read() as session:
-            staff = claims.staff_addresses(session) if change.review_requested else []
-            holders = claims.holder_addresses(session, change.organisation_id)
+            staff = claim_reviews.staff_addresses(session) if change.review_requested else []
+            holders = claim_reviews.holder_addresses(session, change.organisation_id)
         claim = change.claim
         if change.review_requested:
             self._mail(

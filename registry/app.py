@@ -19,7 +19,7 @@ from litestar.types import Message, Scope
 from registry.bodies.api import BodyController, PeopleController
 from registry.bodies.pages import body
 from registry.bootstrap import Services
-from registry.certificates.api import CertificateController
+from registry.certificates.api import CertificateController, DomainReviewController
 from registry.certificates.badges import badge
 from registry.certificates.pages import certificate
 from registry.certification.api import AssessmentController
@@ -38,6 +38,7 @@ from registry.edge.templating import STATIC_DIR
 from registry.errors import UnavailableError
 from registry.feeds.api import feed_handlers
 from registry.identity.api import AccountController
+from registry.identity.holder.pages import holder_handlers
 from registry.identity.pages import account_handlers
 from registry.misuse.api import (
     BodyForeignEmbedController,
@@ -222,6 +223,14 @@ def create_app(
         settings.sweep_interval_seconds,
         lambda: len(service.certificates.expire_due()) + service.certificates.notify_overdue(),
     )
+    # Domain checks wait on DNS and holders' servers outside any transaction; two servers
+    # checking one claim at once record the same outcome, the second without a change.
+    start_domain_checks, stop_domain_checks = _periodic(
+        "domain checks", settings.domain_check_seconds, service.domains.run_due
+    )
+    start_mail, stop_mail = _periodic(
+        "status e-mail", settings.webhook_poll_seconds, service.webhooks.send_due_mail
+    )
     feed: list[Callable[[], None]] = []
 
     async def check_keys() -> None:
@@ -262,6 +271,7 @@ def create_app(
             AccountController,
             AssessmentController,
             CertificateController,
+            DomainReviewController,
             LogFilesController,
             LogApiController,
             LogPolicyController,
@@ -273,6 +283,7 @@ def create_app(
             *web_handlers(),
             *account_handlers(),
             *portal_handlers(),
+            *holder_handlers(),
             *opendata_handlers(),
             *feed_handlers(),
             *wellknown_handlers(),
@@ -293,6 +304,8 @@ def create_app(
             start_feed,
             start_sweeper,
             start_webhooks,
+            start_domain_checks,
+            start_mail,
             start_tally,
             start_witnesses,
             start_snapshots,
@@ -300,6 +313,8 @@ def create_app(
         on_shutdown=[
             stop_witnesses,
             stop_webhooks,
+            stop_domain_checks,
+            stop_mail,
             stop_sweeper,
             stop_tally,
             stop_snapshots,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from registry.bodies.service import BodyService
-from registry.certificates.service import CertificateService
+from registry.certificates.service import CertificateService, DomainClaims
 from registry.certification.service import CertificationService
 from registry.clock import Clock, system_clock
 from registry.config import Settings
@@ -44,6 +44,7 @@ class Services:
     bodies: BodyService
     certification: CertificationService
     certificates: CertificateService
+    domains: DomainClaims
     transparency: TransparencyService
     webhooks: WebhookService
     misuse: MisuseService
@@ -77,6 +78,7 @@ class Services:
             bodies=BodyService(uow, caches),
             certification=CertificationService(uow),
             certificates=CertificateService(uow, caches, identity.send_mail),
+            domains=DomainClaims(uow),
             transparency=TransparencyService(uow, caches),
             webhooks=WebhookService(uow),
             misuse=MisuseService(uow),

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -105,6 +106,23 @@ class Settings:
     webhook_retry_seconds: tuple[float, ...] = (10, 60, 300, 1800, 7200)
     """Waits before each retry of a failed delivery (``REGISTRY_WEBHOOK_RETRIES``, comma
     separated seconds); after the last one the delivery is given up."""
+
+    dns_resolver: str | None = None
+    """``host:port`` of the DNS resolver domain control validation asks
+    (``REGISTRY_DNS_RESOLVER``, e.g. ``127.0.0.1:53`` or ``[::1]:53``); unset: the system's."""
+
+    domain_check_seconds: int = 60
+    """How often each server looks for due domain checks (``REGISTRY_DOMAIN_CHECK_INTERVAL``);
+    0 turns the scheduled checks off (a holder's "check now" still works)."""
+
+    domain_check_https_port: int | None = None
+    """Port of the HTTPS domain check instead of 443 (``REGISTRY_DOMAIN_CHECK_HTTPS_PORT``);
+    accepted only with ``REGISTRY_WEBHOOK_ALLOW_PRIVATE``, for tests."""
+
+    domain_check_ca_bundle: Path | None = None
+    """CA certificates the HTTPS domain check trusts instead of the system's
+    (``REGISTRY_DOMAIN_CHECK_CA_BUNDLE``); accepted only with
+    ``REGISTRY_WEBHOOK_ALLOW_PRIVATE``, for tests."""
 
     misuse_reports_per_hour: int = 5
     """Misuse reports accepted per client and hour (``REGISTRY_MISUSE_REPORTS_PER_HOUR``)."""
@@ -226,6 +244,17 @@ class Settings:
                 raise InvalidInputError(f"{name} holds a number that is no port")
             return found
 
+        allow_private = flag("REGISTRY_WEBHOOK_ALLOW_PRIVATE", defaults.webhook_allow_private)
+        resolver = (env.get("REGISTRY_DNS_RESOLVER") or "").strip() or None
+        if resolver is not None:
+            resolver_address(resolver)  # refused now, not at the first check
+        check_port = env.get("REGISTRY_DOMAIN_CHECK_HTTPS_PORT") or None
+        ca_bundle = env.get("REGISTRY_DOMAIN_CHECK_CA_BUNDLE") or None
+        if (check_port or ca_bundle) and not allow_private:
+            raise InvalidInputError(
+                "REGISTRY_DOMAIN_CHECK_HTTPS_PORT and REGISTRY_DOMAIN_CHECK_CA_BUNDLE are for"
+                " tests: they need REGISTRY_WEBHOOK_ALLOW_PRIVATE"
+            )
         log_format = (env.get("REGISTRY_LOG_FORMAT") or defaults.log_format).strip().lower()
         if log_format not in ("json", "text"):
             raise InvalidInputError(f"REGISTRY_LOG_FORMAT must be json or text, got {log_format!r}")
@@ -247,9 +276,13 @@ class Settings:
                 "REGISTRY_SWEEP_INTERVAL", defaults.sweep_interval_seconds
             ),
             mail=MailSettings.from_env(env),
-            webhook_allow_private=flag(
-                "REGISTRY_WEBHOOK_ALLOW_PRIVATE", defaults.webhook_allow_private
+            webhook_allow_private=allow_private,
+            dns_resolver=resolver,
+            domain_check_seconds=integer(
+                "REGISTRY_DOMAIN_CHECK_INTERVAL", defaults.domain_check_seconds
             ),
+            domain_check_https_port=integer("REGISTRY_DOMAIN_CHECK_HTTPS_PORT", 0) or None,
+            domain_check_ca_bundle=Path(ca_bundle) if ca_bundle else None,
             webhook_poll_seconds=number("REGISTRY_WEBHOOK_POLL", defaults.webhook_poll_seconds),
             webhook_timeout_seconds=number(
                 "REGISTRY_WEBHOOK_TIMEOUT", defaults.webhook_timeout_seconds
@@ -300,3 +333,24 @@ class Settings:
         """Host (and port) part of ``public_url``."""
         rest = self.public_url.split("://", 1)[-1]
         return rest.split("/", 1)[0]
+
+
+def resolver_address(text: str) -> tuple[str, int]:
+    """The address and port of ``REGISTRY_DNS_RESOLVER`` (``host:port``, ``[v6]:port``,
+    or a bare address for port 53); raises InvalidInputError naming what is wrong."""
+
+    host, port = text, "53"
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port = rest.removeprefix(":") or "53"
+    elif text.count(":") == 1:
+        host, port = text.split(":")
+    try:
+        address = str(ipaddress.ip_address(host))
+    except ValueError:
+        raise InvalidInputError(
+            f"REGISTRY_DNS_RESOLVER must be an IP address and port, like 127.0.0.1:53, got {text!r}"
+        ) from None
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise InvalidInputError(f"REGISTRY_DNS_RESOLVER has no valid port: {text!r}")
+    return address, int(port)

@@ -72,7 +72,8 @@ class PeopleController(Controller):
         number: str,
         data: HolderPersonCreate,
     ) -> PersonPublic:
-        """Invite a person who acts for a certified organisation (staff), by e-mail."""
+        """Invite a person who acts for a certified organisation (staff, or an admin of a
+        body that certified it), by e-mail."""
         return bodies.add_holder_person(actor, country, number, data.name, data.email)
 
     @delete("/tokens/{token_id:int}", operation_id="RevokeToken", sync_to_thread=True)

@@ -16,6 +16,7 @@ from registry.bodies.schemas import (
 from registry.db.tables import pk
 from registry.domain.vocabulary import PartyType, Role
 from registry.edge.caches import Caches
+from registry.errors import NotFoundError, PermissionDeniedError
 from registry.identity.auth import Actor
 from registry.identity.memberships import Party
 from registry.identity.service import IdentityService
@@ -77,10 +78,20 @@ class BodyService:
     def add_holder_person(
         self, actor: Actor, country: str, number: str, name: str, email: str
     ) -> PersonPublic:
-        """Invite a contact of a certified organisation (staff), by e-mail."""
-        actor.require(Role.STAFF)
+        """Invite a contact of a certified organisation (staff, or an admin of a body
+        that certified it), by e-mail."""
+        actor.require(Role.STAFF, Role.BODY_ADMIN)
         with self.uow.db.read() as session:
-            organisation_id = pk(store.organisation_by_number(session, country, number))
+            try:
+                organisation_id = pk(store.organisation_by_number(session, country, number))
+            except NotFoundError:
+                if actor.role is Role.STAFF:
+                    raise
+                # No organisation is one this body certified: the same answer as for any other.
+                raise PermissionDeniedError(
+                    "a body admin may invite holder contacts only of organisations its body"
+                    " certified"
+                ) from None
         return IdentityService(self.uow).invite(
             actor,
             name,

@@ -11,11 +11,11 @@ from litestar.params import Parameter
 from registry.certificates.schemas import (
     AuditPublic,
     CertificatePublic,
-    CoveredDomain,
+    DomainClaimPublic,
     DomainCreate,
     StatusChange,
 )
-from registry.certificates.service import CertificateService
+from registry.certificates.service import CertificateService, DomainClaims
 from registry.domain.status import Transition
 from registry.edge.answers import Answer
 from registry.edge.app_state import registry_of
@@ -152,10 +152,30 @@ class CertificateController(Controller):
 
     @post("/{code:str}/domains", operation_id="AddCoveredDomain", sync_to_thread=True)
     def add_domain(
-        self, certificates: CertificateService, actor: Actor, code: str, data: DomainCreate
-    ) -> CoveredDomain:
-        """Declare a web domain under the certificate (holder); shown as declared, not audited."""
-        return certificates.add_domain(actor, code, data.domain)
+        self, domains: DomainClaims, actor: Actor, code: str, data: DomainCreate
+    ) -> DomainClaimPublic:
+        """Claim a web domain for the certificate (holder). The claim is pending, and binds
+        nothing, until a check finds its token in DNS or over HTTPS (``instructions``)."""
+        return domains.claim(actor, code, data.domain)
+
+    @get("/{code:str}/domain-claims", operation_id="ListDomainClaims", sync_to_thread=True)
+    def list_claims(
+        self, domains: DomainClaims, actor: Actor, code: str
+    ) -> list[DomainClaimPublic]:
+        """The holder's open domain claims of this certificate, with their state."""
+        return domains.claims(actor, code)
+
+    @post(
+        "/{code:str}/domain-claims/{domain:str}/check",
+        operation_id="CheckDomainClaim",
+        sync_to_thread=True,
+        status_code=200,
+    )
+    def check_claim(
+        self, domains: DomainClaims, actor: Actor, code: str, domain: str
+    ) -> DomainClaimPublic:
+        """Check a claim now (holder), instead of waiting for the server's schedule."""
+        return domains.check_now(actor, code, domain)
 
     @delete(
         "/{code:str}/domains/{domain:str}", operation_id="RemoveCoveredDomain", sync_to_thread=True
@@ -165,3 +185,30 @@ class CertificateController(Controller):
     ) -> None:
         """Take a web domain out of the certificate's scope (holder)."""
         certificates.remove_domain(actor, code, domain)
+
+
+class DomainReviewController(Controller):
+    path = "/api/v1/domain-reviews"
+    tags = ("certificates",)
+
+    @get("/", operation_id="ListDomainReviews", sync_to_thread=True)
+    def list_reviews(self, domains: DomainClaims, actor: Actor) -> list[DomainClaimPublic]:
+        """Claims waiting for staff: a holder proved control of a domain that another
+        organisation's certificate already covers; it binds nothing until approved."""
+        return domains.reviews(actor)
+
+    @post(
+        "/{claim_id:int}/{verdict:str}",
+        operation_id="DecideDomainReview",
+        sync_to_thread=True,
+        status_code=200,
+    )
+    def decide(
+        self,
+        domains: DomainClaims,
+        actor: Actor,
+        claim_id: Annotated[int, Parameter(ge=1)],
+        verdict: Annotated[str, Parameter(pattern="^(approve|refuse)$")],
+    ) -> DomainClaimPublic:
+        """Approve (the domain binds) or refuse (the claim fails) a claim in review (staff)."""
+        return domains.decide(actor, claim_id, verdict == "approve")

@@ -23,11 +23,12 @@ handler are the hottest path and are read together; the binding rule is in
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import asdict, dataclass
 from dataclasses import field as dataclass_field
 from functools import cache, lru_cache
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 from urllib.parse import parse_qs, quote
 
 from litestar import Request
@@ -35,8 +36,9 @@ from litestar.types import HTTPScope
 from markupsafe import escape
 
 from registry.bootstrap import Services
+from registry.certificates.badge_metrics import text_width
 from registry.certificates.schemas import CertificatePublic
-from registry.domain.badge_binding import embedding_hosts, foreign_host
+from registry.domain.badge_binding import embedding_hosts, foreign_host, shown_state
 from registry.domain.codes import InvalidCodeError, normalise_code
 from registry.domain.hosts import unicode_form
 from registry.edge import client_address, http, templating
@@ -77,6 +79,37 @@ class Box:
     status_font: int
     lines: tuple[int, int, int, int]
     chars: int  # the most characters of one line of names
+
+    @property
+    def text_width(self) -> float:
+        """Room for a line: the text area (``left`` to 6 short of the edge), less 1 on
+        each side (a glyph may reach a unit left of its origin)."""
+        return self.width - self.left - 6 - 2
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a badge, sized to fit: its font size, and a ``textLength`` cap when
+    even the smallest size would not fit by measure (glyphs outside the measured fonts)."""
+
+    text: str
+    size: float
+    length: float | None = None
+
+
+MIN_SCALE: Final = 0.7  # smaller than this stops being readable at badge sizes
+
+
+def fit(text: str, size: int, room: float, *, bold: bool = False) -> Line:
+    """``text`` at ``size``, or smaller down to ``MIN_SCALE`` so that it measures at most
+    ``room``, or at that smallest size squeezed into ``room`` by ``textLength``."""
+    wide = text_width(text, size, bold=bold)
+    if wide <= room:
+        return Line(text, size)
+    smaller = max(size * MIN_SCALE, math.floor(size * room / wide * 2) / 2)
+    if text_width(text, smaller, bold=bold) <= room:
+        return Line(text, smaller)
+    return Line(text, size * MIN_SCALE, round(room, 1))
 
 
 BOXES: Final[dict[Size, Box]] = {
@@ -129,7 +162,7 @@ TEXTS: Final[dict[str, str]] = {
     "registry": N_("Trust Label Registry"),
     "no_domain": N_("no web domain"),
     "check": N_("check in the trust label registry"),
-    "summary": N_("{scheme} of {holder}: {status}"),
+    "summary": N_("{status}: {scheme} of {holder}"),
     "not_a_code": N_("{registry}: this is not a certificate code"),
     "alt": N_("{scheme} of {holder}: see its live status in the registry"),
 }
@@ -218,6 +251,7 @@ def render_badge(facts: BadgeFacts, variant: Variant) -> str:
             holder=badge_text(facts.holder or facts.code or "", 120),
             status=status,
         )
+    room = box.text_width
     colours = {**COLOURS[variant.theme]["base"], **COLOURS[variant.theme][facts.state]}
     return templating.render(
         variant.lang,
@@ -228,10 +262,10 @@ def render_badge(facts: BadgeFacts, variant: Variant) -> str:
             "badge": {
                 "state": facts.state,
                 "link": facts.link,
-                "scheme": scheme,
-                "status_text": status,
-                "holder": holder,
-                "domain": domain,
+                "scheme": fit(scheme, box.small_font, room, bold=True),
+                "status": fit(status, box.status_font, room, bold=True),
+                "holder": fit(holder, box.small_font, room),
+                "domain": fit(domain, box.small_font, room),
                 "summary": summary,
             },
         },
@@ -355,7 +389,7 @@ async def badge_answer(
     if foreign is not None and asking.method == "GET":
         client = client_address.of_scope(asking.scope or {}, registry.uow.settings)
         _count(registry, canonical, foreign, client)
-    state: State = "foreign" if foreign is not None else found.status
+    state = cast(State, shown_state(found.status, foreign is not None))
     until = snapshot.until
 
     def render() -> Representation:

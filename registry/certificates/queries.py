@@ -403,3 +403,14 @@ def list_certificates(
 def credential_of(session: Session, code: str) -> str:
     """The stored compact JWS, byte for byte as signed."""
     return certificate_by_code(session, code).credential
+
+
+def codes_of_organisation(session: Session, organisation_id: int) -> list[str]:
+    """Codes of an organisation's certificates, newest first."""
+    return list(
+        session.exec(
+            select(Certificate.code)
+            .where(Certificate.organisation_id == organisation_id)
+            .order_by(col(Certificate.id).desc())
+        )
+    )

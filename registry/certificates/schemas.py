@@ -45,6 +45,40 @@ class CoveredDomain(Output, kw_only=True):
     added_at: datetime
 
 
+class ClaimInstructions(Output, kw_only=True):
+    """Either proves control: the TXT record, or the HTTPS file with the token as body."""
+
+    dns_name: str
+    dns_value: str
+    http_url: str
+    http_body: str
+
+
+class DomainClaimPublic(Output, kw_only=True):
+    """A holder's claim on a web domain, shown to that holder (and to staff in review).
+
+    ``state`` is ``pending`` until a check finds the token, ``verified`` (with ``method``
+    and ``verified_at``) once one did, ``failed`` with ``failure`` saying why. ``review``
+    is ``required`` while staff must approve a domain another organisation's certificate
+    covers. Only a claim with ``binds`` true binds the badge and is found by search.
+    """
+
+    id: int
+    certificate: str
+    domain: str
+    shown: str
+    state: Literal["pending", "verified", "failed"]
+    method: str | None
+    verified_at: datetime | None
+    failure: str | None
+    review: str | None
+    binds: bool
+    created_at: datetime
+    checked_at: datetime | None
+    next_check_at: datetime | None
+    instructions: ClaimInstructions
+
+
 class HistoryItem(Output, kw_only=True):
     """One event; ``at`` is when it took effect (an expiry at ``valid_until``) and
     ``recorded_at`` when it was written to the log, when that differs."""

@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from registry.certificates import audits, notices, queries, store
+from registry.certificates import audits, claims, notices, queries, store
+from registry.certificates.claims_service import DomainClaims as DomainClaims
 from registry.certificates.queries import CertificateSnapshot
 from registry.certificates.schemas import AuditPublic, CertificatePublic, CoveredDomain
 from registry.discovery.issuer import ensure_issuer_url, issuer_url
@@ -18,6 +19,7 @@ from registry.domain.reasons import Reason
 from registry.domain.status import Transition
 from registry.domain.vocabulary import Role
 from registry.edge.caches import Caches, FreshCache
+from registry.edge.i18n import Language
 from registry.edge.schemas import Page
 from registry.errors import ConflictError, NotFoundError
 from registry.identity.auth import Actor
@@ -184,14 +186,16 @@ class CertificateService:
         with self.uow.write() as session:
             return store.expire_due(session, self.uow.clock())
 
-    def add_domain(self, actor: Actor, code: str, domain: str) -> CoveredDomain:
-        with self.uow.write(actor, "add_domain") as session:
-            row = store.add_holder_domain(session, actor, code, domain, self.uow.clock())
-            return CoveredDomain(domain=row.domain, source="holder", added_at=row.added_at)
-
     def remove_domain(self, actor: Actor, code: str, domain: str) -> None:
+        """Take a domain out of the scope (audited or bound), or end an open claim on it."""
         with self.uow.write(actor, "remove_domain") as session:
-            store.remove_holder_domain(session, actor, code, domain, self.uow.clock())
+            now = self.uow.clock()
+            ended = claims.remove(session, actor, code, domain, now)
+            try:
+                store.remove_holder_domain(session, actor, code, domain, now)
+            except NotFoundError:
+                if not ended:
+                    raise
 
     def certificate(self, code: str) -> CertificatePublic:
         return self.certificate_snapshot(code).public
@@ -229,6 +233,26 @@ class CertificateService:
             return queries.list_certificates(
                 session, self.uow.clock(), limit=limit, cursor=cursor, body_id=actor.body_id
             )
+
+    def snippets(self, code: str, lang: Language) -> tuple[list[Any], dict[str, str]]:
+        """The embed snippets of a certificate (none once it ended) and their texts."""
+        # The badge module serves the hot path from the composition root's services, so
+        # it is loaded here, after that root, not at import.
+        from registry.certificates import badges
+
+        found = self.certificate(code)
+        if found.status in ("withdrawn", "expired"):
+            return [], badges.snippet_texts_in(lang)
+        scheme = found.scheme.name_nl if lang == "nl" else found.scheme.name_en
+        made = badges.embed_snippets(
+            self.uow.settings.public_url, found.code, scheme, found.holder.legal_name, lang
+        )
+        return made, badges.snippet_texts_in(lang)
+
+    def organisation_codes(self, organisation_id: int) -> list[str]:
+        """Codes of an organisation's certificates, newest first."""
+        with self.uow.db.read() as session:
+            return queries.codes_of_organisation(session, organisation_id)
 
     def credential(self, code: str) -> str:
         with self.uow.db.read() as session:

@@ -699,39 +699,6 @@ def expire_due(session: Session, now: datetime, limit: int = 500) -> list[str]:
     return [c.code for c in due]
 
 
-def add_holder_domain(
-    session: Session, actor: Actor, code: str, raw: str, now: datetime
-) -> CertificateDomain:
-    """The holder declares a domain; it is shown as declared, not as audited."""
-    certificate = _holders_certificate(session, actor, code, now)
-    domain = normalise_domain(raw)
-    existing = session.exec(
-        select(CertificateDomain).where(
-            CertificateDomain.certificate_id == certificate.id,
-            CertificateDomain.domain == domain,
-            col(CertificateDomain.removed_at).is_(None),
-        )
-    ).first()
-    if existing is not None:
-        raise ConflictError(f"{domain} is already covered by certificate {certificate.code}")
-    row = CertificateDomain(
-        certificate_id=pk(certificate), domain=domain, source="holder", added_at=now
-    )
-    session.add(row)
-    session.flush()
-    events.record(
-        session,
-        events.RegistryEvent(
-            type="certificate.domain_added",
-            at=now,
-            data={"code": certificate.code, "domain": domain},
-        ),
-        certificate=certificate,
-        actor_id=actor.person_id,
-    )
-    return row
-
-
 def remove_holder_domain(
     session: Session, actor: Actor, code: str, raw: str, now: datetime
 ) -> None:

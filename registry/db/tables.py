@@ -270,6 +270,54 @@ class CertificateDomain(SQLModel, table=True):
     removed_at: datetime | None = _instant(nullable=True)
 
 
+class DomainClaim(SQLModel, table=True):
+    """A holder's claim on a web domain, bound to the badge only once control is proved
+    (``domain/domain_control.py``); the bound domain is then a ``CertificateDomain`` row."""
+
+    __tablename__ = "domain_claim"
+
+    id: int | None = Field(default=None, primary_key=True)
+    certificate_id: int = Field(foreign_key="certificate.id", index=True)
+    domain: str = Field(max_length=253, index=True)
+    token: str = Field(max_length=32, unique=True)
+    state: str = Field(max_length=16)  # pending | verified | failed
+    method: str | None = Field(default=None, max_length=8)  # dns | http, when verified
+    verified_at: datetime | None = _instant(nullable=True)
+    failure: str | None = Field(default=None, max_length=300)  # shown to the holder alone
+    review: str | None = Field(default=None, max_length=16)  # required | approved | refused
+    attempts: int = 0
+    created_at: datetime = _instant()
+    checked_at: datetime | None = _instant(nullable=True)
+    next_check_at: datetime | None = _instant(nullable=True, index=True)
+    removed_at: datetime | None = _instant(nullable=True)
+
+
+class StatusMail(SQLModel, table=True):
+    """A holder contact who asked for e-mail at each status change of their organisation's
+    certificates (instead of, or beside, webhooks)."""
+
+    __tablename__ = "status_mail"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True, index=True)
+    since: datetime = _instant()
+
+
+class MailOutbox(SQLModel, table=True):
+    """A notice queued in the transaction of its change and sent after the commit by the
+    server's mail task; the row goes once the message is sent or given up."""
+
+    __tablename__ = "mail_outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    to: str = Field(max_length=254)
+    subject: str = Field(max_length=200)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _instant()
+    attempts: int = 0
+    next_attempt_at: datetime = _instant(index=True)
+
+
 class CertificateEvent(SQLModel, table=True):
     """One entry of a certificate's public history."""
 

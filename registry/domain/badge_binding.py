@@ -39,3 +39,10 @@ def foreign_host(hosts: list[str], own: str, covered: list[str]) -> str | None:
             pass  # an IP address or a single label: no certificate covers it
         return hostname
     return None
+
+
+def shown_state(status: str, off_site: bool) -> str:
+    """What a badge says: an ended, suspended or re-signing certificate says so wherever
+    it is shown; only a valid one shown off its covered sites says ``foreign`` ("not
+    verified for this site"), since "valid" would then be untrue there."""
+    return "foreign" if off_site and status == "valid" else status

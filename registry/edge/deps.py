@@ -23,6 +23,7 @@ FEATURES = (
     "bodies",
     "certification",
     "certificates",
+    "domains",
     "transparency",
     "webhooks",
     "misuse",

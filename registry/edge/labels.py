@@ -75,6 +75,14 @@ EVENT: Final = {
     "expired": N_("Certificate expired"),
     "domain_added": N_("Web domain declared by the holder"),
     "domain_removed": N_("Web domain removed"),
+    "domain_verified": N_("Web domain verified: the holder proved control of it"),
+    "domain_lapsed": N_("Web domain no longer verified"),
+}
+CLAIM_STATE: Final = {
+    "pending": N_("pending"),
+    "verified": N_("verified"),
+    "failed": N_("failed"),
+    "review": N_("waiting for review by the registry"),
 }
 DOMAIN_SOURCE: Final = {
     "audited": N_("checked in the audit"),
@@ -93,6 +101,9 @@ ACCREDITATION_STATUS: Final = {
 }
 SYSTEM_REASON: Final = {
     "validity period ended": N_("validity period ended"),
+    "control of the domain no longer proved": N_("control of the domain no longer proved"),
+    "staff review needed": N_("staff review needed"),
+    "approved after staff review": N_("approved after staff review"),
     "recertification audit passed": N_("recertification audit passed"),
     "surveillance audit passed": N_("surveillance audit passed"),
 }

@@ -233,6 +233,20 @@ CATALOGUE: Final[dict[str, ProblemKind]] = {
         "Suspending or withdrawing a certificate is published with its reason: give reason_nl (and reason_en).",
         "Het schorsen of intrekken van een certificaat wordt met de reden gepubliceerd: geef reason_nl (en reason_en).",
     ),
+    "too-many-domain-claims": P(
+        422,
+        "Too many domain claims",
+        "Te veel domeinclaims",
+        "A certificate has at most 20 open domain claims; remove one before adding another.",
+        "Een certificaat heeft hoogstens 20 openstaande domeinclaims; verwijder er een voordat u een nieuwe toevoegt.",
+    ),
+    "domain-checked-recently": P(
+        422,
+        "Domain checked a moment ago",
+        "Domein zojuist gecontroleerd",
+        "A domain claim is checked at most once every 10 seconds; ask again a little later.",
+        "Een domeinclaim wordt hoogstens eens per 10 seconden gecontroleerd; vraag het iets later opnieuw.",
+    ),
     "webhook-target-refused": P(
         422,
         "Webhook address refused",

@@ -44,6 +44,7 @@ LABELS: Final[Mapping[str, Mapping[str, str]]] = {
     "membership_status": labels.MEMBERSHIP_STATUS,
     "event": labels.EVENT,
     "domain_source": labels.DOMAIN_SOURCE,
+    "claim_state": labels.CLAIM_STATE,
     "key_status": labels.KEY_STATUS,
     "accreditation_status": labels.ACCREDITATION_STATUS,
     "reason": labels.SYSTEM_REASON,

@@ -74,7 +74,7 @@ class Accounts:
         that same person: one e-mail, one person."""
         now = self.registry.clock()
         with self.registry.write(actor, "grant_membership") as session:
-            memberships.may_manage(actor, role, party)
+            memberships.may_manage_in(session, actor, role, party)
             person, _new = persons.person_for_email(
                 session,
                 name,

@@ -16,7 +16,7 @@ from typing import Final
 from sqlmodel import Session, col, select
 
 from registry.db.identity_tables import Membership
-from registry.db.tables import Affiliation, Body, Organisation, Person, pk
+from registry.db.tables import Affiliation, Body, Certificate, Organisation, Person, pk
 from registry.domain.vocabulary import PARTY_OF_ROLE, PartyType, Role
 from registry.errors import ConflictError, NotFoundError, PermissionDeniedError
 from registry.identity.auth import Actor
@@ -35,8 +35,28 @@ class Party:
     organisation_id: int | None = None
 
 
-def may_manage(actor: Actor, role: Role, party: Party) -> None:
-    """Raise unless ``actor`` may grant or change a ``role`` membership in ``party``."""
+def may_manage_in(session: Session, actor: Actor, role: Role, party: Party) -> None:
+    """``may_manage``, knowing whether the actor's body certified the organisation."""
+    certified = False
+    if actor.role is Role.BODY_ADMIN and party.organisation_id is not None:
+        certified = (
+            session.exec(
+                select(Certificate.id).where(
+                    Certificate.organisation_id == party.organisation_id,
+                    Certificate.body_id == actor.body_id,
+                )
+            ).first()
+            is not None
+        )
+    may_manage(actor, role, party, certified_by_actors_body=certified)
+
+
+def may_manage(
+    actor: Actor, role: Role, party: Party, *, certified_by_actors_body: bool = False
+) -> None:
+    """Raise unless ``actor`` may grant or change a ``role`` membership in ``party``: staff
+    for everyone but auditors; a body admin for their own body, and for the holder
+    contacts of an organisation their body certified."""
     if PARTY_OF_ROLE[role] is not party.type:
         raise PermissionDeniedError(f"a {role.value} belongs to a {PARTY_OF_ROLE[role].value}")
     if actor.role is Role.STAFF:
@@ -48,6 +68,12 @@ def may_manage(actor: Actor, role: Role, party: Party) -> None:
     if actor.role is Role.BODY_ADMIN and party.type is PartyType.BODY:
         if party.body_id != actor.body_id:
             raise PermissionDeniedError("a body admin may manage people only of their own body")
+        return
+    if actor.role is Role.BODY_ADMIN and role is Role.HOLDER:
+        if not certified_by_actors_body:
+            raise PermissionDeniedError(
+                "a body admin may invite holder contacts only of organisations its body certified"
+            )
         return
     raise PermissionDeniedError(
         "only staff, or an admin of the body, may manage the people of a party; "
@@ -64,7 +90,7 @@ def grant(
     twice changes nothing, and never lifts a suspension.
     """
     if actor is not None:
-        may_manage(actor, role, party)
+        may_manage_in(session, actor, role, party)
         if actor.person_id == person.id:
             raise PermissionDeniedError("nobody grants themselves a membership")
     existing = session.exec(
@@ -97,7 +123,7 @@ def change_status(
     session: Session, actor: Actor, membership: Membership, status: str, now: datetime
 ) -> Membership:
     """Suspend, reinstate or remove (``revoked``, final) a membership."""
-    may_manage(actor, Role(membership.role), party_of(membership))
+    may_manage_in(session, actor, Role(membership.role), party_of(membership))
     if membership.person_id == actor.person_id:
         raise PermissionDeniedError("you cannot suspend or remove your own membership")
     if membership.status == REVOKED:

@@ -11,6 +11,7 @@ from registry.errors import PermissionDeniedError
 from registry.identity import auth, form_secret
 from registry.identity.accounts import Accounts
 from registry.identity.auth import Actor
+from registry.identity.mail import Mailer as Mailer  # other features send notices through it
 from registry.identity.memberships import Party
 from registry.identity.portal import Portal
 from registry.identity.schemas import Acting, MePublic, TokenIssued

@@ -71,6 +71,11 @@ class MisuseService:
         with self.uow.db.read() as session:
             return store.list_reports(session, actor, status, limit, cursor)
 
+    def holder_reports(self, actor: Actor) -> list[store.HolderReportPublic]:
+        """Reports about the holder's certificates, without who reported them."""
+        with self.uow.db.read() as session:
+            return store.holder_reports(session, actor)
+
     def mark_misuse_report_handled(
         self, actor: Actor, report_id: str, note: str
     ) -> MisuseReportPublic:

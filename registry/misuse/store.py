@@ -310,3 +310,40 @@ def mark_handled(
     session.flush()
     embeds = badge_stats.summaries(session, [report.domain], body_id)
     return _public(report, body, actor.pseudonym, embeds)
+
+
+class HolderReportPublic(Output, kw_only=True):
+    """A report about one of the holder's certificates, as its holder sees it: what was
+    seen where, and whether it was handled; never who reported it."""
+
+    id: str
+    site: str
+    domain: str
+    certificate: str
+    seen: str
+    submitted_at: datetime
+    handled: bool
+
+
+def holder_reports(session: Session, actor: Actor, limit: int = 100) -> list[HolderReportPublic]:
+    """Reports naming the holder's certificates, newest first."""
+    actor.require(Role.HOLDER)
+    rows = session.exec(
+        select(MisuseReport, Certificate.code)
+        .join(Certificate, Certificate.id == MisuseReport.certificate_id)  # type: ignore[arg-type]
+        .where(Certificate.organisation_id == actor.organisation_id)
+        .order_by(col(MisuseReport.id).desc())
+        .limit(max(1, min(limit, MAX_PAGE)))
+    ).all()
+    return [
+        HolderReportPublic(
+            id=report.public_id,
+            site=report.site,
+            domain=report.domain,
+            certificate=code,
+            seen=report.seen,
+            submitted_at=report.submitted_at,
+            handled=report.handled_at is not None,
+        )
+        for report, code in rows
+    ]

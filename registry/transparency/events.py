@@ -111,6 +111,13 @@ def record(
         session.add(history)
         session.flush()
         webhooks.enqueue_status_change(
-            session, certificate, event.type, event.at, event.reason, log_index, event.reason_en
+            session,
+            certificate,
+            event.type,
+            event.at,
+            event.reason,
+            log_index,
+            event.reason_en,
+            domain=event.data.get("domain"),
         )
     return history

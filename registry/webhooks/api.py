@@ -16,6 +16,7 @@ from registry.webhooks.store import (
     WebhookDeliveryPublic,
     WebhookEndpointCreated,
     WebhookEndpointPublic,
+    WebhookTestQueued,
 )
 
 NO_STORE = CacheControlHeader(no_store=True)
@@ -43,6 +44,30 @@ class HolderWebhookController(Controller):
     def remove_webhook(self, webhooks: WebhookService, actor: Actor, endpoint_id: int) -> None:
         """Stop sending to an endpoint; its pending messages are cancelled."""
         webhooks.remove_webhook(actor, endpoint_id)
+
+    @post(
+        "/webhooks/{endpoint_id:int}/test",
+        operation_id="TestWebhook",
+        sync_to_thread=True,
+        status_code=202,
+    )
+    def test_webhook(
+        self, webhooks: WebhookService, actor: Actor, endpoint_id: int
+    ) -> WebhookTestQueued:
+        """Queue a signed ``webhook.test`` message to the endpoint (holder)."""
+        return WebhookTestQueued(message_id=webhooks.send_test(actor, endpoint_id))
+
+    @post(
+        "/webhooks/{endpoint_id:int}/rotate-secret",
+        operation_id="RotateWebhookSecret",
+        sync_to_thread=True,
+        status_code=200,
+    )
+    def rotate_secret(
+        self, webhooks: WebhookService, actor: Actor, endpoint_id: int
+    ) -> WebhookEndpointCreated:
+        """A new signing secret for the endpoint, shown this once; the old one stops."""
+        return webhooks.rotate_secret(actor, endpoint_id)
 
     @get(
         "/webhooks/{endpoint_id:int}/deliveries",

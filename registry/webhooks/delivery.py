@@ -28,6 +28,7 @@ import hmac
 import ipaddress
 import logging
 import socket
+import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -262,9 +263,9 @@ class CheckedTransport(httpx.AsyncBaseTransport):
     """An httpx transport that connects only to addresses the policy accepts, and keeps
     no connection alive (each delivery resolves and checks afresh)."""
 
-    def __init__(self, policy: TargetPolicy) -> None:
+    def __init__(self, policy: TargetPolicy, ssl_context: ssl.SSLContext | None = None) -> None:
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+            ssl_context=ssl_context or httpx.create_ssl_context(),
             max_keepalive_connections=0,
             network_backend=_CheckedBackend(policy),
         )

@@ -6,9 +6,15 @@ from __future__ import annotations
 from registry.domain.vocabulary import Role
 from registry.edge.schemas import Page
 from registry.identity.auth import Actor
+from registry.identity.service import Mailer
 from registry.transparency.unit_of_work import UnitOfWork
-from registry.webhooks import store
-from registry.webhooks.delivery import TargetPolicy
+from registry.webhooks import notices, store
+
+# The outbound path's SSRF rules, offered to other features that call holders' hosts
+# (domain control validation) through this front door.
+from registry.webhooks.delivery import CheckedTransport as CheckedTransport
+from registry.webhooks.delivery import TargetPolicy as TargetPolicy
+from registry.webhooks.delivery import WebhookTargetError as WebhookTargetError
 from registry.webhooks.store import (
     AttemptOutcome,
     OutgoingDelivery,
@@ -47,6 +53,48 @@ class WebhookService:
     def remove_webhook(self, actor: Actor, endpoint_id: int) -> None:
         with self.uow.write(actor, "remove_webhook") as session:
             store.remove(session, actor, endpoint_id, self.uow.clock())
+
+    def status_mail(self, actor: Actor) -> bool:
+        """Whether the holder gets e-mail at status changes."""
+        with self.uow.db.read() as session:
+            return notices.subscribed(session, actor)
+
+    def set_status_mail(self, actor: Actor, wanted: bool) -> None:
+        """Start or stop e-mail at status changes for the holder (their organisation's)."""
+        with self.uow.write(actor, "set_status_mail") as session:
+            notices.subscribe(session, actor, wanted, self.uow.clock())
+
+    def send_due_mail(self, limit: int = 20) -> int:
+        """Send the queued status notices (the server's mail task); the number sent.
+        An idle call is one read, with no write lock."""
+        now = self.uow.clock()
+        with self.uow.db.read() as session:
+            if not notices.any_due(session, now):
+                return 0
+        with self.uow.write() as session:
+            due = notices.claim_due(session, now, limit)
+        mailer = Mailer(self.uow.settings.mail, self.uow.settings.keys_dir)
+        sent = 0
+        for notice_id, to, subject, body in due:
+            try:
+                mailer.send(to, subject, body)
+                ok = True
+            except OSError:
+                ok = False
+            with self.uow.write() as session:
+                notices.record(session, notice_id, ok)
+            sent += ok
+        return sent
+
+    def send_test(self, actor: Actor, endpoint_id: int) -> str:
+        """Queue a signed test message to one of the holder's endpoints; its message id."""
+        with self.uow.write(actor, "test_webhook") as session:
+            return store.send_test(session, actor, endpoint_id, self.uow.clock())
+
+    def rotate_secret(self, actor: Actor, endpoint_id: int) -> WebhookEndpointCreated:
+        """A new signing secret for one of the holder's endpoints, shown once."""
+        with self.uow.write(actor, "rotate_webhook_secret") as session:
+            return store.rotate_secret(session, actor, endpoint_id)
 
     def webhook_deliveries(
         self, actor: Actor, endpoint_id: int, limit: int, cursor: str | None

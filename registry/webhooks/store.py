@@ -38,6 +38,7 @@ from registry.domain.vocabulary import Role
 from registry.edge.schemas import Input, Output, Page
 from registry.errors import ConflictError, InvalidInputError, NotFoundError
 from registry.identity.auth import Actor
+from registry.webhooks import notices
 
 SECRET_PREFIX = "whsec_"  # noqa: S105  (the Standard Webhooks marker, not a secret)
 SECRET_BYTES = 32
@@ -49,6 +50,7 @@ STATUS_EVENTS = frozenset(
         "certificate.withdrawn",
         "certificate.expired",
         "certificate.renewed",
+        "certificate.domain_lapsed",
     }
 )
 MAX_ENDPOINTS = 5
@@ -73,6 +75,12 @@ class WebhookEndpointCreated(WebhookEndpointPublic, kw_only=True):
     """The endpoint with its signing secret: shown this once, never again."""
 
     secret: str
+
+
+class WebhookTestQueued(Output, kw_only=True):
+    """A test message queued; its deliveries show under the endpoint like any other."""
+
+    message_id: str
 
 
 class WebhookAttemptPublic(Output, kw_only=True):
@@ -281,11 +289,13 @@ def enqueue_status_change(
     reason: str,
     log_index: int,
     reason_en: str | None = None,
+    domain: str | None = None,
 ) -> int:
     """Queue the message of a status change for each active endpoint of the holder, in
     the caller's transaction; the number queued. Other events queue nothing."""
     if event_type not in STATUS_EVENTS:
         return 0
+    notices.enqueue(session, certificate, event_type, at, reason, domain)
     endpoints = session.exec(
         select(WebhookEndpoint.id).where(
             WebhookEndpoint.organisation_id == certificate.organisation_id,
@@ -304,6 +314,7 @@ def enqueue_status_change(
                 "reason": reason,
                 **({"reason_en": reason_en} if reason_en else {}),
                 "log_index": log_index,
+                **({"domain": domain} if domain else {}),
             },
         }
     ).decode("utf-8")
@@ -405,3 +416,63 @@ def record_attempt(
             delivery.next_attempt_at = None
     session.add(delivery)
     session.flush()
+
+
+TEST_EVENT = "webhook.test"
+MAX_PENDING_TESTS = 3  # a test button is not a way to queue unbounded messages
+
+
+def send_test(session: Session, actor: Actor, endpoint_id: int, now: datetime) -> str:
+    """Queue a signed ``webhook.test`` message to one of the holder's endpoints, about
+    the organisation's newest certificate; returns its message id. Raises ConflictError
+    when the organisation holds no certificate or has tests still waiting."""
+    endpoint = _own_endpoint(session, actor, endpoint_id)
+    certificate = session.exec(
+        select(Certificate)
+        .where(Certificate.organisation_id == endpoint.organisation_id)
+        .order_by(col(Certificate.id).desc())
+    ).first()
+    if certificate is None:
+        raise ConflictError("a test message is about a certificate, and you hold none yet")
+    waiting = session.exec(
+        select(WebhookDelivery.id).where(
+            WebhookDelivery.endpoint_id == endpoint.id,
+            WebhookDelivery.event_type == TEST_EVENT,
+            WebhookDelivery.status == PENDING,
+        )
+    ).all()
+    if len(waiting) >= MAX_PENDING_TESTS:
+        raise ConflictError(f"{len(waiting)} test messages are still waiting to be sent")
+    message_id = "msg_" + secrets.token_hex(16)
+    body = msgspec.json.encode(
+        {
+            "type": TEST_EVENT,
+            "timestamp": now,
+            "data": {"code": certificate.code, "status": certificate.status},
+        }
+    ).decode("utf-8")
+    session.add(
+        WebhookDelivery(
+            message_id=message_id,
+            endpoint_id=pk(endpoint),
+            certificate_id=pk(certificate),
+            event_type=TEST_EVENT,
+            body=body,
+            created_at=now,
+            status=PENDING,
+            next_attempt_at=now,
+        )
+    )
+    session.flush()
+    return message_id
+
+
+def rotate_secret(session: Session, actor: Actor, endpoint_id: int) -> WebhookEndpointCreated:
+    """A new secret for one of the holder's endpoints, returned once; the old one stops
+    signing at once (messages still waiting are signed with the new one)."""
+    endpoint = _own_endpoint(session, actor, endpoint_id)
+    endpoint.secret = new_secret()
+    session.add(endpoint)
+    session.flush()
+    public = _endpoint_public(endpoint)
+    return WebhookEndpointCreated(**msgspec.structs.asdict(public), secret=endpoint.secret)

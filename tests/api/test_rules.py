@@ -662,15 +662,19 @@ def test_staff_only_endpoints_refuse_body_tokens(world: World, service: Services
                 "schemes": ["webwinkel"],
             },
         ),
-        (
-            "/api/v1/organisations/NL/12345678/people",
-            {"name": "Henk Holder", "email": "henk@fietsen.example"},
-        ),
     ]
+    holder = ("/api/v1/organisations/NL/12345678/people", {"name": "H", "email": "h@f.example"})
     with nothing_written(service):
         for token, role in [(world.auditor, "auditor"), (world.admin, "body_admin")]:
             for path, body in requests:
                 assert_problem(world.post(path, token, body), 403, "forbidden", "staff", role)
+        # Holders are invited by staff, or by a body that certified the organisation.
+        assert_problem(
+            world.post(*holder[:1], world.auditor, holder[1]), 403, "forbidden", "auditor"
+        )
+        assert_problem(
+            world.post(*holder[:1], world.admin, holder[1]), 403, "forbidden", "certified"
+        )
         # An auditor may not add people to its own body either.
         refused = world.post(
             "/api/v1/bodies/keurcontrole/people",

@@ -185,15 +185,13 @@ def test_holder_declares_domains(world: World, service, staff_token: str) -> Non
     added = world.post(
         f"/api/v1/certificates/{code}/domains", token, {"domain": "Fietsen-Winkel.example"}
     )
-    assert added.status_code == 201 and added.json()["source"] == "holder"
+    # A declared domain is a claim: pending, binding nothing until control is proved.
+    assert added.status_code == 201 and added.json()["state"] == "pending"
     domains = {
         d["domain"]: d["source"]
         for d in world.client.get(f"/api/v1/certificates/{code}").json()["domains"]
     }
-    assert (
-        domains["fietsen-winkel.example"] == "holder"
-        and domains["www.fietsen.example"] == "audited"
-    )
+    assert "fietsen-winkel.example" not in domains and domains["www.fietsen.example"] == "audited"
     removed = world.client.delete(
         f"/api/v1/certificates/{code}/domains/fietsen-outlet.example", headers=bearer(token)
     )
@@ -201,7 +199,7 @@ def test_holder_declares_domains(world: World, service, staff_token: str) -> Non
     history = [
         h["type"] for h in world.client.get(f"/api/v1/certificates/{code}").json()["history"]
     ]
-    assert history == ["issued", "domain_added", "domain_removed"]
+    assert history == ["issued", "domain_removed"]
     other = world.post(f"/api/v1/certificates/{code}/domains", world.admin, {"domain": "x.example"})
     assert other.status_code == 403
 

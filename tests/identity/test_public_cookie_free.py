@@ -35,6 +35,9 @@ PRIVATE = {
     "/account/body/assessments/{assessment_id:str}",
     "/account/staff",
     "/account/staff/schemes/{slug:str}",
+    "/account/holder",
+    "/api/v1/certificates/{code:str}/domain-claims",
+    "/api/v1/domain-reviews",
 }
 SCHEMA_VIEWERS = re.compile(r"^/schema(/|$)")  # Litestar's own OpenAPI pages
 

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from registry.certificates import audits, claims, notices, queries, store
 from registry.certificates.claims_service import DomainClaims as DomainClaims
 from registry.certificates.queries import CertificateSnapshot
-from registry.certificates.schemas import AuditPublic, CertificatePublic, CoveredDomain
+from registry.certificates.schemas import AuditPublic, CertificatePublic
 from registry.discovery.issuer import ensure_issuer_url, issuer_url
 from registry.domain.reasons import Reason
 from registry.domain.status import Transition

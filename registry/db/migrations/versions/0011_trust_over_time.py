@@ -1,7 +1,7 @@
 """reasons in two languages, audit decisions on certificates, scheme profile, notices
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-07 23:30:00
 
 Each reason column keeps the Dutch text it held (rows written before this revision hold
@@ -22,7 +22,7 @@ from alembic import op
 import registry.db.types
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

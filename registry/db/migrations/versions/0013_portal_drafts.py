@@ -18,7 +18,7 @@ from alembic import op
 import registry.db.types
 
 revision = "0013"
-down_revision = "0011"  # after the merged 0011 (trust over time); re-chained at integration
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -99,4 +99,5 @@ def initialise(settings: Settings, clock: Clock = system_clock) -> Services:
     upgrade(settings.database_url)
     services = open_registry(settings, clock)
     services.transparency.ensure_keys()
+    services.certificates.fill_read_rows()  # the certificates issued before read rows
     return services

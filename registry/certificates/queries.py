@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
@@ -18,6 +18,7 @@ import msgspec
 from sqlalchemy import ColumnElement, and_, not_, or_
 from sqlmodel import Session, col, select
 
+from registry.certificates.credential_check import CredentialCheck
 from registry.certificates.schemas import (
     BodyRef,
     CertificatePublic,
@@ -243,9 +244,22 @@ class CertificateSnapshot:
     read_at: datetime | None = None
     """When the database last confirmed it: what is made from it (a page) is kept no
     longer than ``REGISTRY_CACHE_SECONDS`` after that (``Caches.confirmed_until``)."""
+    check: CredentialCheck | None = None
+    """The server's check of the credential, made when the certificate last changed."""
+    credential_index: int | None = None
+    """The log index of the entry that carries the current credential."""
+    credential_sha256: str = ""
 
     @classmethod
-    def of(cls, public: CertificatePublic, read_at: datetime | None = None) -> CertificateSnapshot:
+    def of(
+        cls,
+        public: CertificatePublic,
+        read_at: datetime | None = None,
+        *,
+        check: CredentialCheck | None = None,
+        credential_index: int | None = None,
+        credential_sha256: str = "",
+    ) -> CertificateSnapshot:
         body = msgspec.json.encode(public)
         changes = public.status in (
             CertificateStatus.VALID,
@@ -253,7 +267,16 @@ class CertificateSnapshot:
             SIGNATURE_BEING_REPLACED,
         )
         until = public.valid_until if changes else None
-        return cls(public, body, strong_etag(body), until, read_at)
+        return cls(
+            public,
+            body,
+            strong_etag(body),
+            until,
+            read_at,
+            check,
+            credential_index,
+            credential_sha256,
+        )
 
 
 def certificate_by_code_public(session: Session, code: str, now: datetime) -> CertificatePublic:
@@ -315,8 +338,12 @@ def list_certificates(
     scheme: str | None = None,
     organisation: str | None = None,
     domain: str | None = None,
+    present: Callable[
+        [Session, Sequence[Certificate], datetime], list[CertificatePublic]
+    ] = certificates_public,
 ) -> Page[CertificatePublic]:
-    """A page of certificates in issue order; ``next`` continues after the last one."""
+    """A page of certificates in issue order; ``next`` continues after the last one.
+    ``present`` makes their public views (the read rows, when the service has them)."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInputError(f"limit must be between 1 and {MAX_PAGE}, got {limit}")
     query = select(Certificate).order_by(col(Certificate.id)).limit(limit + 1)
@@ -345,7 +372,7 @@ def list_certificates(
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(
-        items=certificates_public(session, rows, now),
+        items=present(session, rows, now),
         next=str(rows[-1].id) if more and rows else None,
     )
 

@@ -66,7 +66,11 @@ class Services:
             settings, db, keyring, clock, changes or ChangeSignal(settings.change_path)
         )
         caches = Caches(
-            uow.changes, clock, entries=settings.cache_entries, seconds=settings.cache_seconds
+            uow.changes,
+            clock,
+            entries=settings.cache_entries,
+            seconds=settings.cache_seconds,
+            misses=settings.concurrent_misses,
         )
         return cls(
             uow=uow,

@@ -126,6 +126,12 @@ def _credentials_reissue(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _reads_rebuild(settings: Settings, _args: argparse.Namespace) -> int:
+    count = open_registry(settings).certificates.fill_read_rows(everything=True)
+    print(f"rewrote the read rows of {count} certificate(s)")
+    return 0
+
+
 def _expire(settings: Settings, _args: argparse.Namespace) -> int:
     codes = open_registry(settings).certificates.expire_due()
     print(f"{len(codes)} certificate(s) recorded as expired")
@@ -312,6 +318,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--label", default="command line")
     create.set_defaults(run=_token_create)
+
+    reads = commands.add_parser(
+        "reads", help="the certificates' read rows (what public reads answer from)"
+    ).add_subparsers(dest="reads_command", required=True)
+    reads.add_parser(
+        "rebuild", help="compute every certificate's read row afresh"
+    ).set_defaults(run=_reads_rebuild)
 
     keys = commands.add_parser("keys", help="credential keys").add_subparsers(
         dest="keys_command", required=True

@@ -118,6 +118,11 @@ class Settings:
     """Most answers each cache of each server process keeps (``REGISTRY_CACHE_ENTRIES``),
     the oldest dropped first: it bounds the memory per worker at any registry size."""
 
+    concurrent_misses: int = 4
+    """Most loads of public answers missing from memory that each server process runs at
+    once (``REGISTRY_CONCURRENT_MISSES``); the rest wait in order of arrival, so a crawl
+    of cold pages never holds every thread that other requests need."""
+
     change_file: Path | None = None
     """File through which the processes of one host tell each other of a committed change
     (``REGISTRY_CHANGE_FILE``); default ``<keys_dir>/changes``."""
@@ -262,6 +267,9 @@ class Settings:
             ),
             cache_seconds=integer("REGISTRY_CACHE_SECONDS", defaults.cache_seconds),
             cache_entries=integer("REGISTRY_CACHE_ENTRIES", defaults.cache_entries),
+            concurrent_misses=integer(
+                "REGISTRY_CONCURRENT_MISSES", defaults.concurrent_misses
+            ),
             change_file=Path(change_file) if change_file else None,
             witnesses_file=Path(witnesses_file) if witnesses_file else None,
             data_dir=Path(env["REGISTRY_DATA_DIR"]) if env.get("REGISTRY_DATA_DIR") else None,

@@ -80,7 +80,7 @@ def _render_certificate(
     found = snapshot.public
     version = registry.schemes.scheme_version(found.scheme.slug, found.scheme_version)
     body = registry.bodies.body(found.body.slug)
-    check = verification.check_certificate(registry, found)
+    check = verification.check_certificate(registry, snapshot)
     url = f"{registry.uow.settings.public_url}/c/{quote(found.code)}"
     html = templating.render(
         page.lang,

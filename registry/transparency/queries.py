@@ -153,16 +153,23 @@ def certificate_proof(session: Session, code: str) -> bytes:
     ).first()
     if event is None or event.log_index is None:
         raise NotFoundError(f"certificate {certificate.code} has no issuance entry in the log")
+    return entry_proof(session, event.log_index)
+
+
+def entry_proof(session: Session, index: int) -> bytes:
+    """The C2SP tlog-proof bundle of entry ``index`` under the latest signed checkpoint,
+    its ``extra`` the entry's exact bytes. Raises NotFoundError while no signed
+    checkpoint covers it."""
     checkpoint = published(session)
-    if event.log_index >= checkpoint.size:
+    if index >= checkpoint.size:
         raise NotFoundError(
             "the issuance entry is not yet covered by a signed checkpoint; retry in a second"
         )
-    entry = session.get(LogEntry, event.log_index)
+    entry = session.get(LogEntry, index)
     assert entry is not None
-    proof = inclusion_proof(event.log_index, checkpoint.size, journal.DbHashStore(session))
+    proof = inclusion_proof(index, checkpoint.size, journal.DbHashStore(session))
     return ProofBundle(
-        index=event.log_index,
+        index=index,
         proof=tuple(proof),
         checkpoint=cosigning.cosigned_note(session, checkpoint).encode("utf-8"),
         extra=bytes(entry.data),

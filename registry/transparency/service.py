@@ -129,6 +129,11 @@ class TransparencyService:
         with self.uow.db.read() as session:
             return queries.certificate_proof(session, code)
 
+    def entry_proof(self, index: int) -> bytes:
+        """The proof bundle of entry ``index`` under the latest signed checkpoint."""
+        with self.uow.db.read() as session:
+            return queries.entry_proof(session, index)
+
     # --- keys -----------------------------------------------------------------------------
 
     def jwks(self) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from registry.bootstrap import Services
 from registry.certificates import queries, read_rows
+from registry.cli import main
 from registry.db.status_tables import StatusEntry
 from registry.db.tables import Body, Certificate, CertificateRead, Organisation, Scheme
 from registry.domain.status import Transition
@@ -206,3 +207,14 @@ def test_a_transaction_that_fails_leaves_the_row_as_it_was(world: World, service
     assert _rows(service)[code] == stored
     service.certificates.change_status(actor, code, Transition.SUSPEND, "checked")
     assert _shown(assert_fresh(service), code)["status"] == "suspended"
+
+
+def test_registry_reads_rebuild_rewrites_every_row(
+    world: World, service: Services, env: dict[str, str], capsys: Any
+) -> None:
+    code = world.certify()
+    with service.uow.write() as session:
+        session.execute(delete(CertificateRead))
+    assert main(["reads", "rebuild"]) == 0
+    assert "rewrote the read rows of 1 certificate(s)" in capsys.readouterr().out
+    assert set(assert_fresh(service)) == {code}

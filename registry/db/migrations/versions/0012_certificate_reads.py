@@ -11,10 +11,18 @@ transaction of every change that alters it (``registry/certificates/read_rows.py
 The rows of existing certificates are computed by the application's own code, not by
 SQL here: ``registry init`` and ``registry serve`` write the missing ones at start, and
 ``registry reads rebuild`` writes them all again.
+
+The history rows of the events that carried a credential no longer keep a copy of it:
+the log entry they point at (``log_index``) holds it, and the certificate row holds the
+one it serves. Existing history rows lose theirs here (the rest of ``data`` is kept as
+the same canonical JSON).
 """
 
 from __future__ import annotations
 
+import json
+
+import rfc8785
 import sqlalchemy as sa
 from alembic import op
 
@@ -43,6 +51,31 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("code"),
         sa.UniqueConstraint("certificate_id"),
     )
+    _drop_credential_copies()
+
+
+def _drop_credential_copies(batch: int = 1000) -> None:
+    connection = op.get_bind()
+    after = 0
+    while True:
+        rows = connection.execute(
+            sa.text(
+                "SELECT id, data FROM certificate_event WHERE id > :after "
+                "AND type IN ('issued', 'renewed', 'credential.reissued') ORDER BY id LIMIT :n"
+            ),
+            {"after": after, "n": batch},
+        ).all()
+        if not rows:
+            return
+        for id_, data in rows:
+            document = json.loads(data)
+            if "credential" in document:
+                del document["credential"]
+                connection.execute(
+                    sa.text("UPDATE certificate_event SET data = :d WHERE id = :id"),
+                    {"d": rfc8785.dumps(document).decode("utf-8"), "id": id_},
+                )
+        after = rows[-1][0]
 
 
 def downgrade() -> None:

@@ -117,14 +117,29 @@ response = function()
   end
 end
 """
+# Every request says it accepts gzip, as browsers and search engines' crawlers do.
 WRK_SCRIPT = """
 local paths = {}
+local headers = {["Accept-Encoding"] = "gzip"}
 init = function(args)
   for line in io.lines(args[1]) do paths[#paths + 1] = line end
   math.randomseed(os.time())
 end
 request = function()
-  return wrk.format("GET", paths[math.random(#paths)])
+  return wrk.format("GET", paths[math.random(#paths)], headers)
+end
+"""
+# A crawl: the paths in their order, from the first, as a search engine walks a sitemap.
+CRAWL_SCRIPT = """
+local paths = {}
+local sent = 0
+local headers = {["Accept-Encoding"] = "gzip"}
+init = function(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+end
+request = function()
+  sent = sent + 1
+  return wrk.format("GET", paths[(sent - 1) % #paths + 1], headers)
 end
 """
 
@@ -345,13 +360,19 @@ def parse_wrk(output: str) -> Load:
 
 
 def _wrk_command(
-    base: str, paths: Sequence[str], seconds: float, folder: Path, connections: int
+    base: str,
+    paths: Sequence[str],
+    seconds: float,
+    folder: Path,
+    connections: int,
+    *,
+    in_order: bool = False,
 ) -> list[str]:
-    """``wrk`` with one thread over ``paths`` in random order."""
+    """``wrk`` with one thread over ``paths`` in random order (``in_order``: as listed)."""
     if shutil.which("wrk") is None:
         raise SetupError("wrk is not installed (Debian: apt-get install wrk)")
-    script = folder / "paths.lua"
-    script.write_text(WRK_SCRIPT)
+    script = folder / ("crawl.lua" if in_order else "paths.lua")
+    script.write_text(CRAWL_SCRIPT if in_order else WRK_SCRIPT)
     listing = folder / f"paths-{uuid.uuid4().hex}.txt"
     listing.write_text("\n".join(paths) + "\n")
     duration = f"-d{max(1, round(seconds))}s"  # wrk takes whole seconds
@@ -369,10 +390,41 @@ def _wrk_command(
     ]
 
 
-def wrk(base: str, paths: Sequence[str], seconds: float, folder: Path, connections: int) -> Load:
-    command = _wrk_command(base, paths, seconds, folder, connections)
+def wrk(
+    base: str,
+    paths: Sequence[str],
+    seconds: float,
+    folder: Path,
+    connections: int,
+    *,
+    in_order: bool = False,
+) -> Load:
+    command = _wrk_command(base, paths, seconds, folder, connections, in_order=in_order)
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     return parse_wrk(result.stdout)
+
+
+CRAWL = "page crawl, code order"
+DURING_CRAWL = "constant while the crawl runs"
+
+
+def crawl_beside_constant(
+    base: str, codes: Sequence[str], options: Options, folder: Path
+) -> tuple[Load, Load]:
+    """The crawl (certificate pages in code order) and, started a second after it and
+    ended before it, the constant on the same server: whether cold pages starve the
+    rest. Each ``wrk`` gets half the connections."""
+    half = max(1, options.connections // 2)
+    command = _wrk_command(
+        base, [f"/c/{c}" for c in sorted(codes)], options.duration, folder, half, in_order=True
+    )
+    crawler = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1)
+        constant = wrk(base, ["/livez"], max(1, options.duration - 2), folder, half)
+    finally:
+        out, _ = crawler.communicate()
+    return parse_wrk(out), constant
 
 
 def endpoints(registry: Registry, sample: int, rng: random.Random) -> dict[str, list[str]]:
@@ -437,6 +489,12 @@ def measure_long_tail(
         results[name] = dataclasses.replace(
             load, warm_up_s=0.0, baseline=constant.requests_per_second
         )
+    with server(registry.env, options.workers, folder) as (base, _pid):
+        half = max(1, options.connections // 2)
+        alone = wrk(base, ["/livez"], max(1, options.duration - 2), folder, half)
+        crawl, during = crawl_beside_constant(base, registry.codes, options, folder)
+    results[CRAWL] = dataclasses.replace(crawl, baseline=alone.requests_per_second)
+    results[DURING_CRAWL] = dataclasses.replace(during, baseline=alone.requests_per_second)
     return results
 
 
@@ -659,10 +717,13 @@ def run(options: Options) -> None:
             print_reads(size, results)
             if options.long_tail:
                 print_long_tail(size, measure_long_tail(registry, options, folder, rng))
+            stored = database_bytes(url)
             print(
                 f"\nworker memory (RSS): {', '.join(f'{m / 2**20:,.0f} MiB' for m in memory)}; "
-                f"database: {database_bytes(url) / 2**20:,.0f} MiB; "
-                f"log size {_log_size(registry):,}"
+                f"database: {stored / 2**20:,.0f} MiB; "
+                f"log size {_log_size(registry):,}; "
+                f"storage per certificate (database, log included): "
+                f"{stored / len(registry.codes) / 1024:,.1f} KiB"
             )
         if options.db == "postgresql" and len(options.servers) > 1:
             scaling(registry, options, folder, rng)

@@ -244,6 +244,26 @@ def _log_verify(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _log_mirror(settings: Settings, args: argparse.Namespace) -> int:
+    from registry.transparency.mirror import Mirrored, follow, mirror_once
+
+    log = open_registry(settings).transparency
+    folder = Path(args.dir)
+
+    def report(done: Mirrored) -> None:
+        print(
+            f"mirrored the log at size {done.size:,} into {folder}: "
+            f"{done.written} file(s) written, {done.removed} old partial tile(s) removed",
+            flush=True,
+        )
+
+    if args.follow:
+        follow(log, folder, args.interval, report)
+    else:
+        report(mirror_once(log, folder))
+    return 0
+
+
 def _log_monitor(_settings: Settings, args: argparse.Namespace) -> int:
     from registry.logcheck import MonitorState, http_fetcher, monitor_once, read_vkey
 
@@ -393,6 +413,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     log_verify.add_argument("--batch", type=int, default=1000, help=argparse.SUPPRESS)
     log_verify.set_defaults(run=_log_verify)
+    mirror = log.add_parser(
+        "mirror", help="write the checkpoint and tiles as static files (C2SP tlog-tiles)"
+    )
+    mirror.add_argument("dir", help="the folder a web server serves as <prefix>/ (e.g. /log/)")
+    mirror.add_argument(
+        "--follow", action="store_true", help="keep polling the checkpoint and mirror each change"
+    )
+    mirror.add_argument("--interval", type=float, default=2.0, help="seconds between polls")
+    mirror.set_defaults(run=_log_mirror)
     monitor = log.add_parser("monitor", help="check a running registry's log from outside")
     monitor.add_argument("url", help="the registry's base URL, e.g. https://registry.example")
     monitor.add_argument("--state", help="JSON file keeping the last checkpoint seen and the key")

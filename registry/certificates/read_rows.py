@@ -102,7 +102,11 @@ def certificates_written(session: Session) -> set[int]:
             # later feature keeps per certificate).
             ids.add(row.certificate_id)
     for entry in session.info.get(journal.APPENDED_ENTRIES, ()):
-        data = json.loads(entry).get("data")
+        try:
+            document = json.loads(entry)
+        except ValueError:
+            continue
+        data = document.get("data") if isinstance(document, dict) else None
         if isinstance(data, dict) and isinstance(data.get("code"), str):
             wanted["code"].add(data["code"])
     return ids | _resolve(session, wanted)

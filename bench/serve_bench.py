@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import getpass
 import itertools
 import os
 import random
@@ -629,6 +630,127 @@ def print_reads(size: int, results: dict[str, Load]) -> None:
         )
 
 
+NGINX_CONF = """
+{user}
+worker_processes {workers};
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/nginx-error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/client;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+{locations}
+    }}
+}}
+"""
+
+
+def _nginx_locations(mirror: Path) -> str:
+    """The location blocks of docs/log-mirror.md, pointed at ``mirror``."""
+    text = (Path(__file__).parent.parent / "docs" / "log-mirror.md").read_text()
+    block = text.split("```nginx\n", 1)[1].split("```", 1)[0]
+    return block.replace("/srv/registry-log", str(mirror))
+
+
+@contextmanager
+def nginx(mirror: Path, workers: int, folder: Path) -> Iterator[str]:
+    """nginx serving ``mirror`` under ``/log/`` with the documented snippet."""
+    port = free_port()
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        NGINX_CONF.format(
+            # Run as root, nginx's workers would drop to "nobody", who cannot read the
+            # benchmark's private temporary folder: they keep the benchmark's user.
+            user=f"user {getpass.getuser()};" if os.geteuid() == 0 else "",
+            workers=workers,
+            folder=folder,
+            port=port,
+            locations=_nginx_locations(mirror),
+        )
+    )
+    process = subprocess.Popen(
+        ["nginx", "-c", str(conf), "-p", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/log/checkpoint", timeout=1):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SetupError(f"nginx did not start (exit {process.poll()})") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def measure_mirror(
+    registry: Registry, options: Options, folder: Path, rng: random.Random
+) -> dict[str, tuple[Load, Load]] | None:
+    """The log's static files (``registry log mirror``) served by nginx on the same
+    machine, beside the application serving the same paths: full tiles and the
+    checkpoint. None when nginx is not installed."""
+    if shutil.which("nginx") is None:
+        return None
+    try:
+        return _measure_mirror(registry, options, folder, rng)
+    except SetupError as error:
+        print(f"\n(the log mirror was not measured: {error})")
+        return None
+
+
+def _measure_mirror(
+    registry: Registry, options: Options, folder: Path, rng: random.Random
+) -> dict[str, tuple[Load, Load]]:
+    from registry.transparency.mirror import mirror_once
+
+    mirror = folder / "mirror"
+    mirror_once(registry.service.transparency, mirror)
+    paths = endpoints(registry, options.codes, rng)
+    mixes = {"full tile": paths["full tile"], "checkpoint": paths["checkpoint"]}
+    results: dict[str, tuple[Load, Load]] = {}
+    served_dir = folder / "nginx"
+    served_dir.mkdir(exist_ok=True)
+    with server(registry.env, options.workers, folder) as (base, _pid):
+        app = {n: wrk(base, p, options.duration, folder, options.connections) for n, p in mixes.items()}
+    with nginx(mirror, options.workers, served_dir) as base:
+        for name, listing in mixes.items():
+            results[name] = (
+                app[name],
+                wrk(base, listing, options.duration, folder, options.connections),
+            )
+    return results
+
+
+def print_mirror(size: int, results: dict[str, tuple[Load, Load]] | None) -> None:
+    if results is None:
+        print("\n(nginx is not installed: the log mirror was not measured)")
+        return
+    print(f"\n## the log mirror at {size:,} certificates: nginx beside the application\n")
+    print("| path | application requests/s | p99 ms | nginx requests/s | p99 ms | nginx / application |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name, (app, static) in results.items():
+        ratio = static.requests_per_second / app.requests_per_second if app.requests_per_second else 0
+        print(
+            f"| {name} | {app.requests_per_second:,.0f} | {app.p99_ms:.1f} | "
+            f"{static.requests_per_second:,.0f} | {static.p99_ms:.1f} | {ratio:.1f} |"
+        )
+
+
 def scaling(registry: Registry, options: Options, folder: Path, rng: random.Random) -> None:
     """Throughput of one PostgreSQL database served by 1, 2, ... server processes."""
     paths = endpoints(registry, options.codes, rng)
@@ -717,6 +839,7 @@ def run(options: Options) -> None:
             print_reads(size, results)
             if options.long_tail:
                 print_long_tail(size, measure_long_tail(registry, options, folder, rng))
+                print_mirror(size, measure_mirror(registry, options, folder, rng))
             stored = database_bytes(url)
             print(
                 f"\nworker memory (RSS): {', '.join(f'{m / 2**20:,.0f} MiB' for m in memory)}; "

@@ -118,7 +118,7 @@ class Settings:
     """Most answers each cache of each server process keeps (``REGISTRY_CACHE_ENTRIES``),
     the oldest dropped first: it bounds the memory per worker at any registry size."""
 
-    concurrent_misses: int = 4
+    concurrent_misses: int = 2
     """Most loads of public answers missing from memory that each server process runs at
     once (``REGISTRY_CONCURRENT_MISSES``); the rest wait in order of arrival, so a crawl
     of cold pages never holds every thread that other requests need."""

@@ -80,7 +80,7 @@ class BoundedCache(Generic[K, V]):
         return len(self._entries)
 
 
-DEFAULT_MISSES = 4
+DEFAULT_MISSES = 2
 
 
 class MissGate:

@@ -726,7 +726,9 @@ def _measure_mirror(
     served_dir = folder / "nginx"
     served_dir.mkdir(exist_ok=True)
     with server(registry.env, options.workers, folder) as (base, _pid):
-        app = {n: wrk(base, p, options.duration, folder, options.connections) for n, p in mixes.items()}
+        app = {
+            n: wrk(base, p, options.duration, folder, options.connections) for n, p in mixes.items()
+        }
     with nginx(mirror, options.workers, served_dir) as base:
         for name, listing in mixes.items():
             results[name] = (
@@ -741,10 +743,14 @@ def print_mirror(size: int, results: dict[str, tuple[Load, Load]] | None) -> Non
         print("\n(nginx is not installed: the log mirror was not measured)")
         return
     print(f"\n## the log mirror at {size:,} certificates: nginx beside the application\n")
-    print("| path | application requests/s | p99 ms | nginx requests/s | p99 ms | nginx / application |")
+    print(
+        "| path | application requests/s | p99 ms | nginx requests/s | p99 ms | nginx / application |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, (app, static) in results.items():
-        ratio = static.requests_per_second / app.requests_per_second if app.requests_per_second else 0
+        ratio = (
+            static.requests_per_second / app.requests_per_second if app.requests_per_second else 0
+        )
         print(
             f"| {name} | {app.requests_per_second:,.0f} | {app.p99_ms:.1f} | "
             f"{static.requests_per_second:,.0f} | {static.p99_ms:.1f} | {ratio:.1f} |"

@@ -342,9 +342,9 @@ def build_parser() -> argparse.ArgumentParser:
     reads = commands.add_parser(
         "reads", help="the certificates' read rows (what public reads answer from)"
     ).add_subparsers(dest="reads_command", required=True)
-    reads.add_parser(
-        "rebuild", help="compute every certificate's read row afresh"
-    ).set_defaults(run=_reads_rebuild)
+    reads.add_parser("rebuild", help="compute every certificate's read row afresh").set_defaults(
+        run=_reads_rebuild
+    )
 
     keys = commands.add_parser("keys", help="credential keys").add_subparsers(
         dest="keys_command", required=True

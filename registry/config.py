@@ -267,9 +267,7 @@ class Settings:
             ),
             cache_seconds=integer("REGISTRY_CACHE_SECONDS", defaults.cache_seconds),
             cache_entries=integer("REGISTRY_CACHE_ENTRIES", defaults.cache_entries),
-            concurrent_misses=integer(
-                "REGISTRY_CONCURRENT_MISSES", defaults.concurrent_misses
-            ),
+            concurrent_misses=integer("REGISTRY_CONCURRENT_MISSES", defaults.concurrent_misses),
             change_file=Path(change_file) if change_file else None,
             witnesses_file=Path(witnesses_file) if witnesses_file else None,
             data_dir=Path(env["REGISTRY_DATA_DIR"]) if env.get("REGISTRY_DATA_DIR") else None,

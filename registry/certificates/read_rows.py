@@ -166,7 +166,9 @@ def refresh(session: Session, certificate_ids: Iterable[int], now: datetime) -> 
                 certificates, queries.certificates_public(session, certificates, now), strict=True
             )
         ]
-        session.execute(delete(CertificateRead).where(col(CertificateRead.certificate_id).in_(chunk)))
+        session.execute(
+            delete(CertificateRead).where(col(CertificateRead.certificate_id).in_(chunk))
+        )
         if rows:
             session.execute(insert(CertificateRead), rows)
 
@@ -216,11 +218,7 @@ def snapshot(row: CertificateRead, now: datetime, read_at: datetime) -> Certific
     """The certificate as the public reads it at ``now``, from its read row: the stored
     JSON as it is, unless the clock has ended its validity since."""
     public = msgspec.json.decode(row.public, type=CertificatePublic)
-    extra = {
-        "check": CredentialCheck.from_json(row.checked),
-        "credential_index": row.credential_index,
-        "credential_sha256": row.credential_sha256,
-    }
+    check = CredentialCheck.from_json(row.checked)
     if row.status in _CLOCK_ENDS and now >= row.valid_until:
         expired = msgspec.structs.replace(
             public,
@@ -228,9 +226,24 @@ def snapshot(row: CertificateRead, now: datetime, read_at: datetime) -> Certific
             status_reason="validity period ended",
             status_changed_at=row.valid_until,
         )
-        return CertificateSnapshot.of(expired, read_at=read_at, **extra)
+        return CertificateSnapshot.of(
+            expired,
+            read_at=read_at,
+            check=check,
+            credential_index=row.credential_index,
+            credential_sha256=row.credential_sha256,
+        )
     until = row.valid_until if row.status in _CLOCK_ENDS else None
-    return CertificateSnapshot(public, row.public, row.etag, until, read_at, **extra)
+    return CertificateSnapshot(
+        public,
+        bytes(row.public),
+        row.etag,
+        until,
+        read_at,
+        check,
+        row.credential_index,
+        row.credential_sha256,
+    )
 
 
 def snapshots_by_id(

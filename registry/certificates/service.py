@@ -30,9 +30,10 @@ class CertificateService:
         self._certificates: FreshCache[str, CertificateSnapshot | NotFoundError] = caches.fresh()
         self._status_lists: FreshCache[tuple[int, str], str] = caches.fresh()
         # Every write transaction, whichever feature makes it, keeps the read rows.
-        uow.before_commit.append(
-            lambda session: read_rows.refresh_written(session, uow.clock())
-        )
+        uow.before_commit.append(self._keep_read_rows)
+
+    def _keep_read_rows(self, session: Session) -> None:
+        read_rows.refresh_written(session, self.uow.clock())
 
     def _issuer(self, session: Session) -> store.Issuer:
         settings = self.uow.settings
@@ -213,7 +214,9 @@ def _from_read_rows(
     found = read_rows.snapshots_by_id(session, [c.id for c in certificates if c.id], now)
     missing = [c for c in certificates if c.id not in found]
     computed = dict(
-        zip((c.id for c in missing), queries.certificates_public(session, missing, now), strict=True)
+        zip(
+            (c.id for c in missing), queries.certificates_public(session, missing, now), strict=True
+        )
     )
     return [found[c.id].public if c.id in found else computed[c.id] for c in certificates]
 

@@ -41,9 +41,7 @@ def forget(session: Session) -> None:
 
 def _changed_columns(row: Any) -> frozenset[str]:
     state = inspect(row)
-    return frozenset(
-        attr.key for attr in state.attrs if attr.history.has_changes()
-    )
+    return frozenset(attr.key for attr in state.attrs if attr.history.has_changes())
 
 
 @event.listens_for(Session, "after_flush")

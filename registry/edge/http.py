@@ -17,14 +17,13 @@ from typing import Any, Final
 
 from litestar import HttpMethod, Request, route
 from litestar.handlers import HTTPRouteHandler
+from litestar.types import HTTPScope
 
 from registry.domain.status import (
     SIGNATURE_BEING_REPLACED,
     CertificateStatus,
     seconds_until_change,
 )
-from litestar.types import HTTPScope
-
 from registry.edge.answers import Answer, Representation, header_value
 from registry.edge.caches import lifetime
 

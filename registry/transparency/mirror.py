@@ -51,10 +51,10 @@ def mirror_once(log: TransparencyService, folder: Path) -> Mirrored:
     removed = 0
     tiles_dir = folder / "tile"
     for partial in tiles_dir.rglob("*") if tiles_dir.exists() else ():
-        if partial.is_file() and partial.parent.name.endswith(".p"):
-            if partial.relative_to(folder).as_posix() not in wanted:
-                partial.unlink()
-                removed += 1
+        stale = partial.relative_to(folder).as_posix() not in wanted
+        if partial.is_file() and partial.parent.name.endswith(".p") and stale:
+            partial.unlink()
+            removed += 1
     return Mirrored(size, written, removed)
 
 

@@ -83,12 +83,11 @@ def test_the_mirror_is_what_the_registry_serves_and_go_accepts_it(
     after = _files(folder)
     assert after["checkpoint"] != files["checkpoint"]
     assert all(after[p] == d for p, d in full_before.items())
-    grown = Checkpoint.parse(
-        open_note(after["checkpoint"], [parse_verifier_key(vkey)]).text
-    ).size
+    grown = Checkpoint.parse(open_note(after["checkpoint"], [parse_verifier_key(vkey)]).text).size
     now = tiles_for_size(grown)
     assert {p for p in after if ".p/" in p} == {
-        t.path for t in (*now, *(Tile("entries", t.index, t.width) for t in now if t.level == 0))
+        t.path
+        for t in (*now, *(Tile("entries", t.index, t.width) for t in now if t.level == 0))
         if t.is_partial
     }
     _same_as_served(world, after)

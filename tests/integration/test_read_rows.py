@@ -71,7 +71,11 @@ def test_the_read_row_follows_every_change(
     assert _shown(rows, code)["status"] == "valid"
     assert '"passed"' in rows[code]["checked"]
     other = world.certify(
-        organisation={"legal_name": "Banden B.V.", "country": "NL", "registration_number": "87654321"},
+        organisation={
+            "legal_name": "Banden B.V.",
+            "country": "NL",
+            "registration_number": "87654321",
+        },
         domains=["banden.example"],
     )
 
@@ -179,7 +183,16 @@ def test_a_read_applies_expiry_from_the_stored_instant(
 
 
 def test_rows_are_rebuilt_for_certificates_without_one(world: World, service: Services) -> None:
-    codes = {world.certify(), world.certify(organisation={"legal_name": "Wielen B.V.", "country": "NL", "registration_number": "11223344"})}
+    codes = {
+        world.certify(),
+        world.certify(
+            organisation={
+                "legal_name": "Wielen B.V.",
+                "country": "NL",
+                "registration_number": "11223344",
+            }
+        ),
+    }
     with service.uow.write() as session:
         session.execute(delete(CertificateRead))  # as before migration 0012's rows
     assert _rows(service) == {}

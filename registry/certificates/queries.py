@@ -101,11 +101,18 @@ def certificates_public(
         assert assessment.certificate_id is not None
         basis[assessment.certificate_id] = assessment
     auditors = _by_id(session, Person, (a.auditor_id for a in basis.values()))
-    findings: dict[int, list[Finding]] = defaultdict(list)
-    for finding in session.exec(
-        select(Finding).where(col(Finding.assessment_id).in_([a.id for a in basis.values()]))
+    # Plain rows, not ORM objects: a page of certificates has thousands of findings.
+    findings: dict[int, list[tuple[str, str, str, list[str]]]] = defaultdict(list)
+    for assessment_id, criterion, result, summary, digests in session.exec(
+        select(
+            Finding.assessment_id,
+            Finding.criterion_code,
+            Finding.result,
+            Finding.evidence_summary,
+            Finding.evidence_digests,
+        ).where(col(Finding.assessment_id).in_([a.id for a in basis.values()]))
     ):
-        findings[finding.assessment_id].append(finding)
+        findings[assessment_id].append((criterion, result, summary, json.loads(digests)))
     criteria: dict[int, list[Criterion]] = defaultdict(list)
     for criterion in session.exec(
         select(Criterion)
@@ -149,18 +156,7 @@ def certificates_public(
                 bodies[certificate.body_id],
                 grounds,
                 auditors[grounds.auditor_id],
-                public_findings(
-                    criteria[version.id or 0],
-                    [
-                        (
-                            f.criterion_code,
-                            f.result,
-                            f.evidence_summary,
-                            json.loads(f.evidence_digests),
-                        )
-                        for f in findings[grounds.id]
-                    ],
-                ),
+                public_findings(criteria[version.id or 0], findings[grounds.id]),
                 domains[certificate.id],
                 history[certificate.id],
                 now,

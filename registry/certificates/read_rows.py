@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, Final
@@ -186,7 +187,7 @@ def row_values(
     return {
         "code": certificate.code,
         "certificate_id": certificate.id,
-        "public": body,
+        "public": zlib.compress(body, 6),
         "etag": strong_etag(body),
         "status": public.status,
         "valid_until": certificate.valid_until,
@@ -217,7 +218,8 @@ def read_row(session: Session, code: str) -> CertificateRead | None:
 def snapshot(row: CertificateRead, now: datetime, read_at: datetime) -> CertificateSnapshot:
     """The certificate as the public reads it at ``now``, from its read row: the stored
     JSON as it is, unless the clock has ended its validity since."""
-    public = msgspec.json.decode(row.public, type=CertificatePublic)
+    body = zlib.decompress(row.public)
+    public = msgspec.json.decode(body, type=CertificatePublic)
     check = CredentialCheck.from_json(row.checked)
     if row.status in _CLOCK_ENDS and now >= row.valid_until:
         expired = msgspec.structs.replace(
@@ -236,7 +238,7 @@ def snapshot(row: CertificateRead, now: datetime, read_at: datetime) -> Certific
     until = row.valid_until if row.status in _CLOCK_ENDS else None
     return CertificateSnapshot(
         public,
-        bytes(row.public),
+        body,
         row.etag,
         until,
         read_at,

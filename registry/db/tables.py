@@ -279,7 +279,8 @@ class CertificateRead(SQLModel, table=True):
 
     code: str = Field(max_length=16, primary_key=True)
     certificate_id: int = Field(foreign_key="certificate.id", unique=True)
-    public: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # the JSON served
+    # The JSON served, zlib-compressed: a certificate's findings make it several KB.
+    public: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     etag: str = Field(max_length=80)
     status: str = Field(max_length=32)  # the status in ``public``
     valid_until: datetime = _instant()  # from then on the clock alone shows "expired"

@@ -546,6 +546,13 @@ def worker_memory(pid: int) -> list[int]:
 def database_bytes(url: str) -> int:
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
+        # The write-ahead log folded in first: its size says when it was last checkpointed.
+        engine = sa.create_engine(url)
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            engine.dispose()
         return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
     engine = sa.create_engine(url)
     try:

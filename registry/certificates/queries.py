@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, Final
 
 import msgspec
+import sqlalchemy as sa
 from sqlalchemy import ColumnElement, and_, not_, or_
 from sqlmodel import Session, col, select
 
@@ -103,13 +104,13 @@ def certificates_public(
     auditors = _by_id(session, Person, (a.auditor_id for a in basis.values()))
     # Plain rows, not ORM objects: a page of certificates has thousands of findings.
     findings: dict[int, list[tuple[str, str, str, list[str]]]] = defaultdict(list)
-    for assessment_id, criterion, result, summary, digests in session.exec(
-        select(
-            Finding.assessment_id,
-            Finding.criterion_code,
-            Finding.result,
-            Finding.evidence_summary,
-            Finding.evidence_digests,
+    for assessment_id, criterion, result, summary, digests in session.execute(
+        sa.select(
+            col(Finding.assessment_id),
+            col(Finding.criterion_code),
+            col(Finding.result),
+            col(Finding.evidence_summary),
+            col(Finding.evidence_digests),
         ).where(col(Finding.assessment_id).in_([a.id for a in basis.values()]))
     ):
         findings[assessment_id].append((criterion, result, summary, json.loads(digests)))

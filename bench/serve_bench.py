@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import getpass
 import itertools
 import os
 import random
@@ -117,14 +118,29 @@ response = function()
   end
 end
 """
+# Every request says it accepts gzip, as browsers and search engines' crawlers do.
 WRK_SCRIPT = """
 local paths = {}
+local headers = {["Accept-Encoding"] = "gzip"}
 init = function(args)
   for line in io.lines(args[1]) do paths[#paths + 1] = line end
   math.randomseed(os.time())
 end
 request = function()
-  return wrk.format("GET", paths[math.random(#paths)])
+  return wrk.format("GET", paths[math.random(#paths)], headers)
+end
+"""
+# A crawl: the paths in their order, from the first, as a search engine walks a sitemap.
+CRAWL_SCRIPT = """
+local paths = {}
+local sent = 0
+local headers = {["Accept-Encoding"] = "gzip"}
+init = function(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+end
+request = function()
+  sent = sent + 1
+  return wrk.format("GET", paths[(sent - 1) % #paths + 1], headers)
 end
 """
 
@@ -345,13 +361,19 @@ def parse_wrk(output: str) -> Load:
 
 
 def _wrk_command(
-    base: str, paths: Sequence[str], seconds: float, folder: Path, connections: int
+    base: str,
+    paths: Sequence[str],
+    seconds: float,
+    folder: Path,
+    connections: int,
+    *,
+    in_order: bool = False,
 ) -> list[str]:
-    """``wrk`` with one thread over ``paths`` in random order."""
+    """``wrk`` with one thread over ``paths`` in random order (``in_order``: as listed)."""
     if shutil.which("wrk") is None:
         raise SetupError("wrk is not installed (Debian: apt-get install wrk)")
-    script = folder / "paths.lua"
-    script.write_text(WRK_SCRIPT)
+    script = folder / ("crawl.lua" if in_order else "paths.lua")
+    script.write_text(CRAWL_SCRIPT if in_order else WRK_SCRIPT)
     listing = folder / f"paths-{uuid.uuid4().hex}.txt"
     listing.write_text("\n".join(paths) + "\n")
     duration = f"-d{max(1, round(seconds))}s"  # wrk takes whole seconds
@@ -369,10 +391,41 @@ def _wrk_command(
     ]
 
 
-def wrk(base: str, paths: Sequence[str], seconds: float, folder: Path, connections: int) -> Load:
-    command = _wrk_command(base, paths, seconds, folder, connections)
+def wrk(
+    base: str,
+    paths: Sequence[str],
+    seconds: float,
+    folder: Path,
+    connections: int,
+    *,
+    in_order: bool = False,
+) -> Load:
+    command = _wrk_command(base, paths, seconds, folder, connections, in_order=in_order)
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     return parse_wrk(result.stdout)
+
+
+CRAWL = "page crawl, code order"
+DURING_CRAWL = "constant while the crawl runs"
+
+
+def crawl_beside_constant(
+    base: str, codes: Sequence[str], options: Options, folder: Path
+) -> tuple[Load, Load]:
+    """The crawl (certificate pages in code order) and, started a second after it and
+    ended before it, the constant on the same server: whether cold pages starve the
+    rest. Each ``wrk`` gets half the connections."""
+    half = max(1, options.connections // 2)
+    command = _wrk_command(
+        base, [f"/c/{c}" for c in sorted(codes)], options.duration, folder, half, in_order=True
+    )
+    crawler = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1)
+        constant = wrk(base, ["/livez"], max(1, options.duration - 2), folder, half)
+    finally:
+        out, _ = crawler.communicate()
+    return parse_wrk(out), constant
 
 
 def endpoints(registry: Registry, sample: int, rng: random.Random) -> dict[str, list[str]]:
@@ -437,6 +490,12 @@ def measure_long_tail(
         results[name] = dataclasses.replace(
             load, warm_up_s=0.0, baseline=constant.requests_per_second
         )
+    with server(registry.env, options.workers, folder) as (base, _pid):
+        half = max(1, options.connections // 2)
+        alone = wrk(base, ["/livez"], max(1, options.duration - 2), folder, half)
+        crawl, during = crawl_beside_constant(base, registry.codes, options, folder)
+    results[CRAWL] = dataclasses.replace(crawl, baseline=alone.requests_per_second)
+    results[DURING_CRAWL] = dataclasses.replace(during, baseline=alone.requests_per_second)
     return results
 
 
@@ -487,6 +546,13 @@ def worker_memory(pid: int) -> list[int]:
 def database_bytes(url: str) -> int:
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
+        # The write-ahead log folded in first: its size says when it was last checkpointed.
+        engine = sa.create_engine(url)
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            engine.dispose()
         return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
     engine = sa.create_engine(url)
     try:
@@ -568,6 +634,133 @@ def print_reads(size: int, results: dict[str, Load]) -> None:
             f"| {name} | {load.requests_per_second:,.0f} | "
             f"{load.requests_per_second / constant:.2f} | {load.p50_ms:.1f} | "
             f"{load.p99_ms:.1f} | {load.errors:,} | {load.warm_up_s:.0f} |"
+        )
+
+
+NGINX_CONF = """
+{user}
+worker_processes {workers};
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/nginx-error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/client;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+{locations}
+    }}
+}}
+"""
+
+
+def _nginx_locations(mirror: Path) -> str:
+    """The location blocks of docs/log-mirror.md, pointed at ``mirror``."""
+    text = (Path(__file__).parent.parent / "docs" / "log-mirror.md").read_text()
+    block = text.split("```nginx\n", 1)[1].split("```", 1)[0]
+    return block.replace("/srv/registry-log", str(mirror))
+
+
+@contextmanager
+def nginx(mirror: Path, workers: int, folder: Path) -> Iterator[str]:
+    """nginx serving ``mirror`` under ``/log/`` with the documented snippet."""
+    port = free_port()
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        NGINX_CONF.format(
+            # Run as root, nginx's workers would drop to "nobody", who cannot read the
+            # benchmark's private temporary folder: they keep the benchmark's user.
+            user=f"user {getpass.getuser()};" if os.geteuid() == 0 else "",
+            workers=workers,
+            folder=folder,
+            port=port,
+            locations=_nginx_locations(mirror),
+        )
+    )
+    process = subprocess.Popen(
+        ["nginx", "-c", str(conf), "-p", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/log/checkpoint", timeout=1):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SetupError(f"nginx did not start (exit {process.poll()})") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def measure_mirror(
+    registry: Registry, options: Options, folder: Path, rng: random.Random
+) -> dict[str, tuple[Load, Load]] | None:
+    """The log's static files (``registry log mirror``) served by nginx on the same
+    machine, beside the application serving the same paths: full tiles and the
+    checkpoint. None when nginx is not installed."""
+    if shutil.which("nginx") is None:
+        return None
+    try:
+        return _measure_mirror(registry, options, folder, rng)
+    except SetupError as error:
+        print(f"\n(the log mirror was not measured: {error})")
+        return None
+
+
+def _measure_mirror(
+    registry: Registry, options: Options, folder: Path, rng: random.Random
+) -> dict[str, tuple[Load, Load]]:
+    from registry.transparency.mirror import mirror_once
+
+    mirror = folder / "mirror"
+    mirror_once(registry.service.transparency, mirror)
+    paths = endpoints(registry, options.codes, rng)
+    mixes = {"full tile": paths["full tile"], "checkpoint": paths["checkpoint"]}
+    results: dict[str, tuple[Load, Load]] = {}
+    served_dir = folder / "nginx"
+    served_dir.mkdir(exist_ok=True)
+    with server(registry.env, options.workers, folder) as (base, _pid):
+        app = {
+            n: wrk(base, p, options.duration, folder, options.connections) for n, p in mixes.items()
+        }
+    with nginx(mirror, options.workers, served_dir) as base:
+        for name, listing in mixes.items():
+            results[name] = (
+                app[name],
+                wrk(base, listing, options.duration, folder, options.connections),
+            )
+    return results
+
+
+def print_mirror(size: int, results: dict[str, tuple[Load, Load]] | None) -> None:
+    if results is None:
+        print("\n(nginx is not installed: the log mirror was not measured)")
+        return
+    print(f"\n## the log mirror at {size:,} certificates: nginx beside the application\n")
+    print(
+        "| path | application requests/s | p99 ms | nginx requests/s | p99 ms | nginx / application |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name, (app, static) in results.items():
+        ratio = (
+            static.requests_per_second / app.requests_per_second if app.requests_per_second else 0
+        )
+        print(
+            f"| {name} | {app.requests_per_second:,.0f} | {app.p99_ms:.1f} | "
+            f"{static.requests_per_second:,.0f} | {static.p99_ms:.1f} | {ratio:.1f} |"
         )
 
 
@@ -659,10 +852,14 @@ def run(options: Options) -> None:
             print_reads(size, results)
             if options.long_tail:
                 print_long_tail(size, measure_long_tail(registry, options, folder, rng))
+                print_mirror(size, measure_mirror(registry, options, folder, rng))
+            stored = database_bytes(url)
             print(
                 f"\nworker memory (RSS): {', '.join(f'{m / 2**20:,.0f} MiB' for m in memory)}; "
-                f"database: {database_bytes(url) / 2**20:,.0f} MiB; "
-                f"log size {_log_size(registry):,}"
+                f"database: {stored / 2**20:,.0f} MiB; "
+                f"log size {_log_size(registry):,}; "
+                f"storage per certificate (database, log included): "
+                f"{stored / len(registry.codes) / 1024:,.1f} KiB"
             )
         if options.db == "postgresql" and len(options.servers) > 1:
             scaling(registry, options, folder, rng)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
@@ -234,6 +235,8 @@ def create_app(
     feed: list[Callable[[], None]] = []
 
     async def check_keys() -> None:
+        if settings.switch_interval_ms > 0:
+            sys.setswitchinterval(settings.switch_interval_ms / 1000)
         await anyio.to_thread.run_sync(service.transparency.verify_keys)
 
     async def start_feed() -> None:

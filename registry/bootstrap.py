@@ -67,7 +67,11 @@ class Services:
             settings, db, keyring, clock, changes or ChangeSignal(settings.change_path)
         )
         caches = Caches(
-            uow.changes, clock, entries=settings.cache_entries, seconds=settings.cache_seconds
+            uow.changes,
+            clock,
+            entries=settings.cache_entries,
+            seconds=settings.cache_seconds,
+            misses=settings.concurrent_misses,
         )
         identity = IdentityService(uow)
         return cls(
@@ -102,4 +106,5 @@ def initialise(settings: Settings, clock: Clock = system_clock) -> Services:
     upgrade(settings.database_url)
     services = open_registry(settings, clock)
     services.transparency.ensure_keys()
+    services.certificates.fill_read_rows()  # the certificates issued before read rows
     return services

@@ -126,6 +126,12 @@ def _credentials_reissue(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _reads_rebuild(settings: Settings, _args: argparse.Namespace) -> int:
+    count = open_registry(settings).certificates.fill_read_rows(everything=True)
+    print(f"rewrote the read rows of {count} certificate(s)")
+    return 0
+
+
 def _expire(settings: Settings, _args: argparse.Namespace) -> int:
     registry = open_registry(settings)
     codes = registry.certificates.expire_due()
@@ -241,6 +247,26 @@ def _log_verify(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _log_mirror(settings: Settings, args: argparse.Namespace) -> int:
+    from registry.transparency.mirror import Mirrored, follow, mirror_once
+
+    log = open_registry(settings).transparency
+    folder = Path(args.dir)
+
+    def report(done: Mirrored) -> None:
+        print(
+            f"mirrored the log at size {done.size:,} into {folder}: "
+            f"{done.written} file(s) written, {done.removed} old partial tile(s) removed",
+            flush=True,
+        )
+
+    if args.follow:
+        follow(log, folder, args.interval, report)
+    else:
+        report(mirror_once(log, folder))
+    return 0
+
+
 def _log_monitor(_settings: Settings, args: argparse.Namespace) -> int:
     from registry.logcheck import MonitorState, http_fetcher, monitor_once, read_vkey
 
@@ -316,6 +342,13 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--label", default="command line")
     create.set_defaults(run=_token_create)
 
+    reads = commands.add_parser(
+        "reads", help="the certificates' read rows (what public reads answer from)"
+    ).add_subparsers(dest="reads_command", required=True)
+    reads.add_parser("rebuild", help="compute every certificate's read row afresh").set_defaults(
+        run=_reads_rebuild
+    )
+
     keys = commands.add_parser("keys", help="credential keys").add_subparsers(
         dest="keys_command", required=True
     )
@@ -383,6 +416,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     log_verify.add_argument("--batch", type=int, default=1000, help=argparse.SUPPRESS)
     log_verify.set_defaults(run=_log_verify)
+    mirror = log.add_parser(
+        "mirror", help="write the checkpoint and tiles as static files (C2SP tlog-tiles)"
+    )
+    mirror.add_argument("dir", help="the folder a web server serves as <prefix>/ (e.g. /log/)")
+    mirror.add_argument(
+        "--follow", action="store_true", help="keep polling the checkpoint and mirror each change"
+    )
+    mirror.add_argument("--interval", type=float, default=2.0, help="seconds between polls")
+    mirror.set_defaults(run=_log_mirror)
     monitor = log.add_parser("monitor", help="check a running registry's log from outside")
     monitor.add_argument("url", help="the registry's base URL, e.g. https://registry.example")
     monitor.add_argument("--state", help="JSON file keeping the last checkpoint seen and the key")

@@ -81,7 +81,7 @@ def _render_certificate(
     found = snapshot.public
     version = registry.schemes.scheme_version(found.scheme.slug, found.scheme_version)
     body = registry.bodies.body(found.body.slug)
-    check = verification.check_certificate(registry, found)
+    check = verification.check_certificate(registry, snapshot)
     audits = registry.certificates.audits(found.code)
     url = f"{registry.uow.settings.public_url}/c/{quote(found.code)}"
     html = templating.render(

@@ -9,16 +9,18 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
 import msgspec
+import sqlalchemy as sa
 from sqlalchemy import ColumnElement, and_, not_, or_
 from sqlmodel import Session, col, select
 
 from registry.certificates.audits import PUBLISHED, counts_of, overdue
+from registry.certificates.credential_check import CredentialCheck
 from registry.certificates.schemas import (
     BodyRef,
     CertificatePublic,
@@ -114,11 +116,18 @@ def certificates_public(
             if assessment.type in ("initial", "recertification"):
                 basis[assessment.certificate_id] = assessment
     auditors = _by_id(session, Person, (a.auditor_id for a in basis.values()))
-    findings: dict[int, list[Finding]] = defaultdict(list)
-    for finding in session.exec(
-        select(Finding).where(col(Finding.assessment_id).in_([a.id for a in latest.values()]))
+    # Plain rows, not ORM objects: a page of certificates has thousands of findings.
+    findings: dict[int, list[tuple[str, str, str, list[str]]]] = defaultdict(list)
+    for assessment_id, criterion, result, summary, digests in session.execute(
+        sa.select(
+            col(Finding.assessment_id),
+            col(Finding.criterion_code),
+            col(Finding.result),
+            col(Finding.evidence_summary),
+            col(Finding.evidence_digests),
+        ).where(col(Finding.assessment_id).in_([a.id for a in latest.values()]))
     ):
-        findings[finding.assessment_id].append(finding)
+        findings[assessment_id].append((criterion, result, summary, json.loads(digests)))
     criteria: dict[int, list[Criterion]] = defaultdict(list)
     for criterion in session.exec(
         select(Criterion)
@@ -159,13 +168,7 @@ def certificates_public(
         )
         shown = latest.get(certificate.id, grounds)
         assert shown.id is not None
-        listed = public_findings(
-            criteria[shown.scheme_version_id],
-            [
-                (f.criterion_code, f.result, f.evidence_summary, json.loads(f.evidence_digests))
-                for f in findings[shown.id]
-            ],
-        )
+        listed = public_findings(criteria[shown.scheme_version_id], findings[shown.id])
         scheme = schemes[version.scheme_id]
         passed = last_passed.get(certificate.id)
         pages.append(
@@ -289,9 +292,22 @@ class CertificateSnapshot:
     read_at: datetime | None = None
     """When the database last confirmed it: what is made from it (a page) is kept no
     longer than ``REGISTRY_CACHE_SECONDS`` after that (``Caches.confirmed_until``)."""
+    check: CredentialCheck | None = None
+    """The server's check of the credential, made when the certificate last changed."""
+    credential_index: int | None = None
+    """The log index of the entry that carries the current credential."""
+    credential_sha256: str = ""
 
     @classmethod
-    def of(cls, public: CertificatePublic, read_at: datetime | None = None) -> CertificateSnapshot:
+    def of(
+        cls,
+        public: CertificatePublic,
+        read_at: datetime | None = None,
+        *,
+        check: CredentialCheck | None = None,
+        credential_index: int | None = None,
+        credential_sha256: str = "",
+    ) -> CertificateSnapshot:
         body = msgspec.json.encode(public)
         changes = public.status in (
             CertificateStatus.VALID,
@@ -299,7 +315,16 @@ class CertificateSnapshot:
             SIGNATURE_BEING_REPLACED,
         )
         until = public.valid_until if changes else None
-        return cls(public, body, strong_etag(body), until, read_at)
+        return cls(
+            public,
+            body,
+            strong_etag(body),
+            until,
+            read_at,
+            check,
+            credential_index,
+            credential_sha256,
+        )
 
 
 def certificate_by_code_public(session: Session, code: str, now: datetime) -> CertificatePublic:
@@ -362,9 +387,13 @@ def list_certificates(
     organisation: str | None = None,
     domain: str | None = None,
     body_id: int | None = None,
+    present: Callable[
+        [Session, Sequence[Certificate], datetime], list[CertificatePublic]
+    ] = certificates_public,
 ) -> Page[CertificatePublic]:
     """A page of certificates in issue order; ``next`` continues after the last one.
-    ``body_id``: only the certificates that body issued (its portal)."""
+    ``body_id``: only the certificates that body issued (its portal). ``present`` makes
+    their public views (the read rows, when the service has them)."""
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInputError(f"limit must be between 1 and {MAX_PAGE}, got {limit}")
     query = select(Certificate).order_by(col(Certificate.id)).limit(limit + 1)
@@ -395,7 +424,7 @@ def list_certificates(
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(
-        items=certificates_public(session, rows, now),
+        items=present(session, rows, now),
         next=str(rows[-1].id) if more and rows else None,
     )
 

@@ -4,16 +4,17 @@ status changes, holder domains, expiry and credentials."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
 
-from registry.certificates import audits, claims, notices, queries, store
+from registry.certificates import audits, claims, notices, queries, read_rows, store
 from registry.certificates.claims_service import DomainClaims as DomainClaims
 from registry.certificates.queries import CertificateSnapshot
 from registry.certificates.schemas import AuditPublic, CertificatePublic
+from registry.db.tables import Certificate
 from registry.discovery.issuer import ensure_issuer_url, issuer_url
 from registry.domain.reasons import Reason
 from registry.domain.status import Transition
@@ -44,6 +45,11 @@ class CertificateService:
         self.send_mail = send_mail
         self._certificates: FreshCache[str, CertificateSnapshot | NotFoundError] = caches.fresh()
         self._status_lists: FreshCache[tuple[int, str], str] = caches.fresh()
+        # Every write transaction, whichever feature makes it, keeps the read rows.
+        uow.before_commit.append(self._keep_read_rows)
+
+    def _keep_read_rows(self, session: Session) -> None:
+        read_rows.refresh_written(session, self.uow.clock())
 
     def _issuer(self, session: Session) -> store.Issuer:
         settings = self.uow.settings
@@ -214,15 +220,34 @@ class CertificateService:
         asked for again and again)."""
         now = self.uow.clock()
         with self.uow.db.read() as session:
+            row = read_rows.read_row(session, code)
+            if row is not None:
+                return read_rows.snapshot(row, now, now)
+            # No row yet (a database not yet filled by ``fill_read_rows``): computed.
             try:
                 public = queries.certificate_by_code_public(session, code, now)
             except NotFoundError as error:
                 return error
         return CertificateSnapshot.of(public, read_at=now)
 
+    def fill_read_rows(self, *, everything: bool = False) -> int:
+        """Write the read row of every certificate that has none (``everything``: of
+        every certificate), a batch per transaction. Returns how many were written."""
+        done, after = 0, 0
+        while True:
+            with self.uow.write() as session:
+                ids = read_rows.rebuild_batch(
+                    session, self.uow.clock(), after, missing_only=not everything
+                )
+            if not ids:
+                return done
+            done, after = done + len(ids), ids[-1]
+
     def certificates(self, **filters: Any) -> Page[CertificatePublic]:
         with self.uow.db.read() as session:
-            return queries.list_certificates(session, self.uow.clock(), **filters)
+            return queries.list_certificates(
+                session, self.uow.clock(), present=_from_read_rows, **filters
+            )
 
     def body_certificates(
         self, actor: Actor, limit: int = 200, cursor: str | None = None
@@ -257,6 +282,21 @@ class CertificateService:
     def credential(self, code: str) -> str:
         with self.uow.db.read() as session:
             return queries.credential_of(session, code)
+
+
+def _from_read_rows(
+    session: Session, certificates: Sequence[Certificate], now: datetime
+) -> list[CertificatePublic]:
+    """The public views of ``certificates`` from their read rows (one statement); any
+    without a row yet is computed."""
+    found = read_rows.snapshots_by_id(session, [c.id for c in certificates if c.id], now)
+    missing = [c for c in certificates if c.id not in found]
+    computed = dict(
+        zip(
+            (c.id for c in missing), queries.certificates_public(session, missing, now), strict=True
+        )
+    )
+    return [found[c.id].public if c.id in found else computed[c.id] for c in certificates]
 
 
 def _until(found: CertificateSnapshot | NotFoundError) -> datetime | None:

@@ -20,15 +20,18 @@ to show.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from registry.bootstrap import Services
+from registry.certificates.credential_check import check_credential, instant
+from registry.certificates.queries import CertificateSnapshot
 from registry.certificates.schemas import CertificatePublic
 from registry.errors import NotFoundError, RegistryError
 from registry.logcheck.inclusion import prove_entry
-from registry.signing import VerifiedCredential, parse_jwks, parse_time, verify_credential
+from registry.signing import parse_jwks
 from registry.tlog import ProofBundle, parse_verifier_key
 from registry.tlog.cosignature import cosignatures
 from registry.tlog.policy import Policy, PolicyLog
@@ -55,74 +58,52 @@ class ServerCheck:
     witnesses: int | None = None
 
 
-def check_certificate(registry: Services, certificate: CertificatePublic) -> ServerCheck:
-    token = registry.certificates.credential(certificate.code)
-    logged = _log_step(registry, certificate.code, token)
+def check_certificate(
+    registry: Services, certificate: CertificatePublic | CertificateSnapshot
+) -> ServerCheck:
+    """The page's checks of ``certificate``: the signature and content steps as its read
+    row stored them when it last changed, the log step against today's checkpoint."""
+    snapshot = (
+        certificate
+        if isinstance(certificate, CertificateSnapshot)
+        else registry.certificates.certificate_snapshot(certificate.code)
+    )
+    found = snapshot.public
+    # The credential as served now: if it is not the one the read row checked (a row
+    # changed behind the registry's back), it is checked again here.
+    token = registry.certificates.credential(found.code)
+    logged = _log_step(registry, snapshot, token)
     log_step = logged.step
     policy = registry.transparency.witness_policy
     witnesses = None if policy is None else len(policy.witnesses)
-    try:
-        verified = verify_credential(
-            token, parse_jwks(registry.transparency.jwks()), logged_at=logged.logged_at
+    stored = snapshot.check
+    if stored is None or _digest(token) != snapshot.credential_sha256:
+        stored = check_credential(
+            token, parse_jwks(registry.transparency.jwks()), logged.logged_at, found
         )
-    except RegistryError as error:
+    if stored.signature != "passed":
         return ServerCheck(
-            steps=[Step("signature", "failed", error.detail), log_step],
+            steps=[Step("signature", "failed", stored.signature_detail), log_step],
             cosigned=logged.cosigned,
             witnesses=witnesses,
         )
-    content = _content_step(verified, certificate)
-    subject = verified.payload.get("credentialSubject", {})
-    assessment = subject.get("assessment", {}) if isinstance(subject, dict) else {}
+    content = Step("content", stored.content, stored.content_detail)  # type: ignore[arg-type]
     return ServerCheck(
         steps=[Step("signature", "passed"), content, log_step],
-        kid=verified.kid,
-        key_status=verified.key_status,
+        kid=stored.kid,
+        key_status=_key_status(registry, stored.kid),
         log_index=logged.index,
         tree_size=logged.size,
-        audit_end=_day(assessment.get("auditEnd")) if isinstance(assessment, dict) else None,
+        audit_end=stored.audit_end,
         cosigned=logged.cosigned,
         witnesses=witnesses,
     )
 
 
-def _content_step(verified: VerifiedCredential, certificate: CertificatePublic) -> Step:
-    payload = verified.payload
-    subject = payload.get("credentialSubject")
-    if not isinstance(subject, dict):
-        return Step("content", "failed", "the credential has no credentialSubject")
-    holder = subject.get("holder") or {}
-    scheme = subject.get("scheme") or {}
-    expected: list[tuple[str, Any, Any]] = [
-        ("certificate", subject.get("certificate"), certificate.code),
-        ("holder", holder.get("legalName"), certificate.holder.legal_name),
-        (
-            "registration number",
-            holder.get("registrationNumber"),
-            certificate.holder.registration_number,
-        ),
-        ("scheme", scheme.get("id"), certificate.scheme.slug),
-        ("scheme version", scheme.get("version"), certificate.scheme_version),
-        ("valid until", _instant(payload.get("validUntil")), certificate.valid_until),
-    ]
-    for name, signed, shown in expected:
-        if signed != shown:
-            return Step("content", "failed", f"the signed {name} differs from the page")
-    return Step("content", "passed")
-
-
-def _instant(value: Any) -> datetime | None:
-    try:
-        return parse_time(value) if isinstance(value, str) else None
-    except RegistryError:
-        return None
-
-
-def _day(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
+def _key_status(registry: Services, kid: str) -> str:
+    """The key's status today (a rotation retires it without changing the certificate)."""
+    record = next((k for k in parse_jwks(registry.transparency.jwks()) if k.kid == kid), None)
+    return record.status if record is not None else ""
 
 
 @dataclass(frozen=True)
@@ -137,9 +118,17 @@ class _Logged:
     cosigned: int | None = None
 
 
-def _log_step(registry: Services, code: str, token: str) -> _Logged:
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def _log_step(registry: Services, snapshot: CertificateSnapshot, token: str) -> _Logged:
+    code = snapshot.public.code
     try:
-        raw = registry.transparency.certificate_proof(code)
+        if snapshot.credential_index is None:
+            raw = registry.transparency.certificate_proof(code)
+        else:
+            raw = registry.transparency.entry_proof(snapshot.credential_index)
         vkey = registry.transparency.log_vkey()
     except NotFoundError:
         return _Logged(Step("log", "unavailable"))
@@ -153,7 +142,7 @@ def _log_step(registry: Services, code: str, token: str) -> _Logged:
         return _Logged(Step("log", "failed", "the log entry carries another credential"))
     if proven.data.get("code") != code:
         return _Logged(Step("log", "failed", "the log entry is about another certificate"))
-    logged_at = _instant(proven.entry.get("time"))
+    logged_at = instant(proven.entry.get("time"))
     policy = registry.transparency.witness_policy
     if policy is None:
         return _Logged(Step("log", "passed"), logged_at, proven.index, proven.tree_size)

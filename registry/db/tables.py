@@ -339,6 +339,26 @@ class CertificateEvent(SQLModel, table=True):
     )
 
 
+class CertificateRead(SQLModel, table=True):
+    """What a public read of one certificate needs, written in the transaction of every
+    change that alters it (``certificates/read_rows.py``), so that a read is one key
+    lookup. What changes with every append (the checkpoint, cosignatures) is not here."""
+
+    __tablename__ = "certificate_read"
+
+    code: str = Field(max_length=16, primary_key=True)
+    certificate_id: int = Field(foreign_key="certificate.id", unique=True)
+    # The JSON served, zlib-compressed: a certificate's findings make it several KB.
+    public: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    etag: str = Field(max_length=80)
+    status: str = Field(max_length=32)  # the status in ``public``
+    valid_until: datetime = _instant()  # from then on the clock alone shows "expired"
+    credential_index: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    credential_sha256: str = Field(max_length=64)
+    checked: str = Field(sa_column=Column(Text, nullable=False))  # JSON: the server's check
+    written_at: datetime = _instant()
+
+
 class SigningKey(SQLModel, table=True):
     """Public half and status of every key the registry ever used."""
 

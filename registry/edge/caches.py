@@ -26,6 +26,7 @@ second store wins; a value loaded under an older stamp is never stored.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable, Hashable
 from datetime import datetime, timedelta
@@ -79,12 +80,39 @@ class BoundedCache(Generic[K, V]):
         return len(self._entries)
 
 
+DEFAULT_MISSES = 2
+
+
+class MissGate:
+    """At most ``limit`` loads of missing answers in worker threads at once in this
+    process; the others wait, first come first served (anyio's limiter is fair). A
+    crawl of cold pages then takes ``limit`` threads and leaves the rest to every other
+    request, the constant ones answered on the event loop meanwhile."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = max(1, limit)
+        self._limiter: tuple[object, anyio.CapacityLimiter] | None = None
+
+    async def run(self, load: Callable[[], V]) -> V:
+        loop = asyncio.get_running_loop()
+        if self._limiter is None or self._limiter[0] is not loop:  # one per event loop
+            self._limiter = (loop, anyio.CapacityLimiter(self.limit))
+        return await anyio.to_thread.run_sync(load, limiter=self._limiter[1])
+
+
 class FreshCache(Generic[K, V]):
     """Values valid until the next committed change, their deadline, or ``max_age``."""
 
     def __init__(
-        self, signal: ChangeSignal, clock: Clock, *, max_entries: int, max_age: timedelta
+        self,
+        signal: ChangeSignal,
+        clock: Clock,
+        *,
+        max_entries: int,
+        max_age: timedelta,
+        misses: MissGate | None = None,
     ) -> None:
+        self._misses = misses or MissGate(DEFAULT_MISSES)
         self._signal = signal
         self._clock = clock
         self._max_age = max_age
@@ -136,7 +164,7 @@ class FreshCache(Generic[K, V]):
         if found is not None:
             return found
         stamp = self.stamp()
-        value = await anyio.to_thread.run_sync(load)
+        value = await self._misses.run(load)
         self.put(key, value, stamp, until(value) if until else None)
         return value
 
@@ -153,8 +181,17 @@ class Caches:
     """Makes this process's caches of public answers, all emptied by one change signal
     and aged by one clock, so that every feature's cache follows the same policy."""
 
-    def __init__(self, signal: ChangeSignal, clock: Clock, *, entries: int, seconds: int) -> None:
+    def __init__(
+        self,
+        signal: ChangeSignal,
+        clock: Clock,
+        *,
+        entries: int,
+        seconds: int,
+        misses: int = DEFAULT_MISSES,
+    ) -> None:
         self.signal = signal
+        self.misses = MissGate(misses)
         self._clock = clock
         self._entries = max(1, entries)
         self._max_age = timedelta(seconds=max(0, seconds))
@@ -168,6 +205,7 @@ class Caches:
             self._clock,
             max_entries=max(1, max_entries or self._entries),
             max_age=self._max_age,
+            misses=self.misses,
         )
 
     def named(self, name: str) -> FreshCache[Any, Any]:

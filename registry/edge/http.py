@@ -9,6 +9,7 @@ withdrawals are events, not clock ticks.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -16,13 +17,14 @@ from typing import Any, Final
 
 from litestar import HttpMethod, Request, route
 from litestar.handlers import HTTPRouteHandler
+from litestar.types import HTTPScope
 
 from registry.domain.status import (
     SIGNATURE_BEING_REPLACED,
     CertificateStatus,
     seconds_until_change,
 )
-from registry.edge.answers import Answer, Representation
+from registry.edge.answers import Answer, Representation, header_value
 from registry.edge.caches import lifetime
 
 MAX_AGE: Final = 60
@@ -78,24 +80,60 @@ etag_of = strong_etag
 class RenderedPage(Representation):
     """A page rendered once and answered many times; also when the clock alone changes a
     status it shows (its cache lifetime must end by then). A page that says "not found"
-    is kept too, with its 404."""
+    is kept too, with its 404.
 
-    __slots__ = ("changes_at",)
+    Kept gzip-compressed (a page compresses about six times, so memory holds that many
+    more of them) and sent so to every client that accepts gzip; the others get it
+    decompressed. Each coding has its own strong ETag (RFC 9110 §8.8.3)."""
 
-    def __init__(self, body: bytes, changes_at: datetime | None, status: int = 200) -> None:
+    __slots__ = ("changes_at", "compressed")
+
+    def __init__(
+        self, body: bytes, changes_at: datetime | None, status: int = 200, *, compress: bool = True
+    ) -> None:
+        etag = etag_of(body)
+        if compress:
+            body, etag = gzip.compress(body, compresslevel=6, mtime=0), etag[:-1] + '-gzip"'
         super().__init__(
             body,
-            etag=etag_of(body),
+            etag=etag,
             media_type=HTML,
-            headers_of=page_headers,
+            headers_of=gzip_page_headers if compress else page_headers,
             ceiling=MAX_AGE,
             status=status,
         )
         self.changes_at = changes_at
+        self.compressed = compress
 
     @classmethod
-    def of(cls, html: str, changes_at: datetime | None, status: int = 200) -> RenderedPage:
-        return cls(html.encode("utf-8"), changes_at, status)
+    def of(
+        cls, html: str, changes_at: datetime | None, status: int = 200, *, compress: bool = True
+    ) -> RenderedPage:
+        return cls(html.encode("utf-8"), changes_at, status, compress=compress)
+
+    @property
+    def plain(self) -> bytes:
+        """The page's HTML bytes, decompressed."""
+        return gzip.decompress(self.body) if self.compressed else self.body
+
+    def answer_to(self, scope: HTTPScope, max_age: int) -> Answer:
+        if not self.compressed or accepts_gzip(header_value(scope, b"accept-encoding")):
+            return super().answer_to(scope, max_age)
+        plain = RenderedPage(self.plain, self.changes_at, self.status, compress=False)
+        return plain.answer_to(scope, max_age)
+
+
+def accepts_gzip(header: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` value accepts gzip (RFC 9110 §12.5.3)."""
+    for part in (header or "").split(","):
+        name, _, parameters = part.partition(";")
+        if name.strip().lower() in ("gzip", "x-gzip", "*"):
+            quality = parameters.strip().lower().removeprefix("q=").strip() or "1"
+            try:
+                return float(quality) > 0
+            except ValueError:
+                return False
+    return False
 
 
 def _as_stored(shown: str) -> CertificateStatus:
@@ -131,7 +169,10 @@ def page_response(
 ) -> Answer:
     """The page with its validators and headers; 304 on a matching ``If-None-Match``;
     headers only for HEAD (with the length the GET body has)."""
-    return RenderedPage.of(html, None, status_code).answer_to(request.scope, max_age)
+    # Made for this one request: not worth compressing.
+    return RenderedPage.of(html, None, status_code, compress=False).answer_to(
+        request.scope, max_age
+    )
 
 
 def page_headers(etag: str, max_age: int) -> dict[str, str]:
@@ -141,8 +182,13 @@ def page_headers(etag: str, max_age: int) -> dict[str, str]:
         "etag": etag,
         "cache-control": f"public, max-age={max_age}"
         + (", must-revalidate" if max_age < MAX_AGE else ""),
-        "vary": "Accept-Language",
+        "vary": "Accept-Language, Accept-Encoding",
     }
+
+
+def gzip_page_headers(etag: str, max_age: int) -> dict[str, str]:
+    """``page_headers`` of the gzip coding of a page."""
+    return {**page_headers(etag, max_age), "content-encoding": "gzip"}
 
 
 def redirect(location: str, *, permanent: bool = False) -> Answer:

@@ -153,7 +153,7 @@ def not_found_page_response(request: Request[Any, Any, Any]) -> Response[bytes]:
     headers = http.page_headers(rendered.etag, http.NOT_FOUND_MAX_AGE)
     headers["vary"] = "Accept, Accept-Language"
     headers["content-language"] = page.lang
-    return Response(rendered.body, status_code=404, media_type=http.HTML, headers=headers)
+    return Response(rendered.plain, status_code=404, media_type=http.HTML, headers=headers)
 
 
 def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -118,7 +119,9 @@ def environment(language: Language) -> Environment:
         auto_reload=False,
     )
     catalogue = translations(language)
-    locale = "en_GB" if language == "en" else language  # day-month-year, as the Dutch write it
+    # day-month-year, as the Dutch write it; parsed once (babel parses a locale name anew
+    # at every call, about a millisecond: nine dates made a page miss ~10 ms slower)
+    locale = Locale.parse("en_GB" if language == "en" else language)
     env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
 
     def label(kind: str, value: str) -> str:

@@ -72,7 +72,9 @@ def history_values(
     assessment_id: int | None,
     log_index: int,
 ) -> dict[str, Any]:
-    """The certificate's public history row of ``event`` (columns but the id)."""
+    """The certificate's public history row of ``event`` (columns but the id). A
+    credential the event carries is left out: its log entry (``log_index``) holds it."""
+    data = {k: v for k, v in event.data.items() if k != "credential"}
     return {
         "certificate_id": certificate_id,
         "type": event.type.removeprefix("certificate."),
@@ -82,7 +84,7 @@ def history_values(
         "reason_en": event.reason_en,
         "actor_id": actor_id,
         "assessment_id": assessment_id,
-        "data": rfc8785.dumps(dict(event.data)).decode("utf-8"),
+        "data": rfc8785.dumps(data).decode("utf-8"),
         "log_index": log_index,
     }
 

@@ -39,6 +39,7 @@ ENTRY_VERSION = 1
 MAX_ENTRY_BYTES = 65_535
 ORIGIN_KEY = "log_origin"
 APPENDED = "log_appended"  # session.info flag: this transaction appended entries
+APPENDED_ENTRIES = "log_appended_entries"  # session.info: the entries' bytes, in order
 _APPENDING = "log_appending"  # session.info: the transaction's _Appending
 _ADVISORY_LOCK = 0x7472757374  # "trust": the one lock every appender takes on PostgreSQL
 
@@ -167,6 +168,7 @@ def append_many(session: Session, entries: Sequence[tuple[bytes, str]], now: dat
         session.execute(insert(LogEntry), entry_rows)
         session.execute(insert(LogNode), node_rows)
         session.info[APPENDED] = True
+        session.info.setdefault(APPENDED_ENTRIES, []).extend(row["data"] for row in entry_rows)
     return indexes
 
 

@@ -153,17 +153,27 @@ def certificate_proof(session: Session, code: str) -> bytes:
     ).first()
     if event is None or event.log_index is None:
         raise NotFoundError(f"certificate {certificate.code} has no issuance entry in the log")
-    checkpoint = published(session)
-    if event.log_index >= checkpoint.size:
+    return entry_proof(session, event.log_index)
+
+
+def entry_proof(session: Session, index: int, note: str | None = None) -> bytes:
+    """The C2SP tlog-proof bundle of entry ``index`` under the latest signed checkpoint
+    (``note``: that checkpoint, cosigned, when the caller holds it already), its
+    ``extra`` the entry's exact bytes. Raises NotFoundError while no signed checkpoint
+    covers it."""
+    if note is None:
+        note = cosigning.cosigned_note(session, published(session))
+    size = int(note.split("\n")[1])
+    if index >= size:
         raise NotFoundError(
             "the issuance entry is not yet covered by a signed checkpoint; retry in a second"
         )
-    entry = session.get(LogEntry, event.log_index)
+    entry = session.get(LogEntry, index)
     assert entry is not None
-    proof = inclusion_proof(event.log_index, checkpoint.size, journal.DbHashStore(session))
+    proof = inclusion_proof(index, size, journal.DbHashStore(session))
     return ProofBundle(
-        index=event.log_index,
+        index=index,
         proof=tuple(proof),
-        checkpoint=cosigning.cosigned_note(session, checkpoint).encode("utf-8"),
+        checkpoint=note.encode("utf-8"),
         extra=bytes(entry.data),
     ).to_bytes()

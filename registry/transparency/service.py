@@ -132,6 +132,13 @@ class TransparencyService:
         with self.uow.db.read() as session:
             return queries.certificate_proof(session, code)
 
+    def entry_proof(self, index: int) -> bytes:
+        """The proof bundle of entry ``index`` under the latest signed checkpoint (held
+        in memory until the next change): two statements, the entry and its hashes."""
+        note = self.log_checkpoint()
+        with self.uow.db.read() as session:
+            return queries.entry_proof(session, index, note)
+
     # --- keys -----------------------------------------------------------------------------
 
     def jwks(self) -> dict[str, Any]:

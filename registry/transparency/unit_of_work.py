@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from registry.clock import Clock
 from registry.config import Settings
-from registry.db import change_feed
+from registry.db import change_feed, touched  # noqa: F401  (touched: its listener)
 from registry.db.database import Database
 from registry.edge.changes import ChangeSignal
 from registry.identity.auth import Actor, record_write
@@ -43,6 +43,11 @@ class UnitOfWork:
         # Told after each checkpoint signing (the witness submitter's poke): they must
         # return at once, as the writer that signed is waiting.
         self.checkpoint_listeners: list[Callable[[], None]] = []
+        # Run at the end of every write transaction, before commit, with what it wrote
+        # (``db/touched.py``, the journal's entries): derived rows that must change in the
+        # same transaction as their sources (the certificates' read rows) are kept here,
+        # once, so that no use case has to remember them.
+        self.before_commit: list[Callable[[Session], None]] = []
 
     @contextmanager
     def write(
@@ -62,6 +67,7 @@ class UnitOfWork:
             if not continuing:
                 continuation.refuse_if_pending(session)
             yield session
+            self.derive(session)
             if actor is not None:
                 record_write(session, actor, action, self.clock())
             change_feed.announce(session)
@@ -70,6 +76,12 @@ class UnitOfWork:
             self.sign_checkpoint()
         else:
             self.changes.bump()
+
+    def derive(self, session: Session) -> None:
+        """Bring derived rows up to date with what ``session`` wrote (before commit)."""
+        session.flush()
+        for hook in self.before_commit:
+            hook(session)
 
     def sign_checkpoint(self) -> int:
         """Sign the log's head (a no-op when nothing new); returns the signed size.

@@ -88,7 +88,9 @@ def test_a_quick_run_reports_every_endpoint() -> None:
     assert re.search(
         r"issuance at 60: one by one .* [\d,]+/s; batches of 100 [\d,]+/s", result.stdout
     )
-    assert re.search(r"worker memory \(RSS\): \d+ MiB, \d+ MiB; database: \d+ MiB", result.stdout)
+    assert re.search(
+        r"worker memory \(RSS\): \d+ MiB, \d+ MiB; database: [\d,]+ MiB", result.stdout
+    )
     # The long tail: every mix drawn from all codes, each on a fresh server, no warm-up.
     assert "## the long tail at 60 certificates (every code, no warm-up)" in result.stdout
     tail = set(
@@ -104,7 +106,12 @@ def test_a_quick_run_reports_every_endpoint() -> None:
         "certificate page, uniform",
         "badge, zipf",
         "list, limit 200",
+        "page crawl, code order",
+        "constant while the crawl runs",
     }, result.stdout
+    assert re.search(
+        r"storage per certificate \(database, log included\): [\d.]+ KiB", result.stdout
+    )
 
 
 def test_long_tail_mixes_draw_from_every_code_uniformly_and_by_zipf() -> None:

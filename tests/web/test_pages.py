@@ -132,7 +132,7 @@ def test_an_unknown_code_is_a_clear_404(site: Site) -> None:
     assert (again.status_code, again.text) == (404, page.text)
     head = site.client.head("/c/TL-0000-0000-0")
     assert head.status_code == 404 and head.content == b""
-    assert head.headers["content-length"] == str(len(page.content))
+    assert head.headers["content-length"] == page.headers["content-length"]
 
 
 def test_a_mistyped_code_in_the_address_is_a_404_that_says_why(site: Site) -> None:
@@ -238,7 +238,7 @@ def test_dutch_by_default_english_by_choice_or_by_browser(site: Site) -> None:
     assert '<html lang="en">' in client.get("/", params={"lang": "en"}).text
     english = client.get(f"/c/{code}", headers={"Accept-Language": "en-GB,en;q=0.9,nl;q=0.5"})
     assert '<html lang="en">' in english.text and "Valid" in english.text
-    assert english.headers["vary"] == "Accept-Language"
+    assert english.headers["vary"] == "Accept-Language, Accept-Encoding"
     dutch = client.get("/", headers={"Accept-Language": "de-DE, nl;q=0.4, en;q=0.3"})
     assert '<html lang="nl">' in dutch.text
     assert '<html lang="nl">' in client.get("/", headers={"Accept-Language": "fr"}).text
@@ -283,7 +283,25 @@ def test_every_page_answers_head(site: Site) -> None:
         assert head.status_code == got.status_code, path
         assert head.content == b"", path
         assert head.headers["etag"] == got.headers["etag"], path
-        assert head.headers["content-length"] == str(len(got.content)), path
+        assert head.headers["content-length"] == got.headers["content-length"], path
+
+
+def test_kept_pages_are_sent_gzipped_to_those_who_accept_it(site: Site) -> None:
+    path = f"/c/{site.codes['fietsen']}"
+    zipped = site.client.get(path, headers={"Accept-Encoding": "gzip"})
+    plain = site.client.get(path, headers={"Accept-Encoding": "identity"})
+    refused = site.client.get(path, headers={"Accept-Encoding": "br, gzip;q=0"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers and "content-encoding" not in refused.headers
+    assert zipped.text == plain.text == refused.text  # the client decompressed the first
+    assert int(zipped.headers["content-length"]) * 3 < int(plain.headers["content-length"])
+    for answer in (zipped, plain):
+        assert answer.headers["vary"] == "Accept-Language, Accept-Encoding"
+    assert zipped.headers["etag"] != plain.headers["etag"]
+    again = site.client.get(
+        path, headers={"Accept-Encoding": "identity", "If-None-Match": plain.headers["etag"]}
+    )
+    assert again.status_code == 304
 
 
 def test_a_matching_etag_gives_not_modified(site: Site) -> None:

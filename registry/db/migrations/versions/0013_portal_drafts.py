@@ -1,7 +1,7 @@
 """drafts of the portals: assessments and scheme versions
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-07 23:40:00
 
 An auditor's assessment is written over days: the auditor portal keeps its draft on the
@@ -18,7 +18,7 @@ from alembic import op
 import registry.db.types
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -29,6 +29,7 @@ from registry.certificates import queries
 from registry.certificates.credential_check import CredentialCheck, check_credential
 from registry.certificates.queries import CertificateSnapshot
 from registry.certificates.schemas import CertificatePublic
+from registry.certificates.store import EXPIRED
 from registry.db.status_sql import CREDENTIAL_EVENTS
 from registry.db.tables import (
     Accreditation,
@@ -225,7 +226,9 @@ def snapshot(row: CertificateRead, now: datetime, read_at: datetime) -> Certific
         expired = msgspec.structs.replace(
             public,
             status=CertificateStatus.EXPIRED.value,
-            status_reason="validity period ended",
+            status_reason=EXPIRED.nl,
+            status_reason_nl=EXPIRED.nl,
+            status_reason_en=EXPIRED.en,
             status_changed_at=row.valid_until,
         )
         return CertificateSnapshot.of(

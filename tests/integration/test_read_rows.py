@@ -6,24 +6,47 @@ knows nothing of read rows would make it) is caught as well."""
 
 from __future__ import annotations
 
+import dataclasses
 import zlib
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import msgspec
+import pytest
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from registry.bootstrap import Services
 from registry.certificates import queries, read_rows
 from registry.cli import main
+from registry.config import Settings
 from registry.db.status_tables import StatusEntry
 from registry.db.tables import Body, Certificate, CertificateRead, Organisation, Scheme
+from registry.domain.reasons import Reason
 from registry.domain.status import Transition
 from registry.signing import parse_jwks
 from registry.transparency import keys as key_store
+from tests.support.dns_server import Zone, dns_server
 from tests.support.people import own_token_of
 from tests.support.world import World, bearer
+
+
+@pytest.fixture
+def dns() -> Iterator[tuple[Zone, str]]:
+    with dns_server() as found:
+        yield found
+
+
+@pytest.fixture
+def zone(dns: tuple[Zone, str]) -> Zone:
+    return dns[0]
+
+
+@pytest.fixture
+def settings(settings: Settings, dns: tuple[Zone, str]) -> Settings:
+    """Domain claims are checked against the DNS server of the test."""
+    return dataclasses.replace(settings, dns_resolver=dns[1], domain_check_seconds=0)
 
 
 def _rows(service: Services) -> dict[str, dict[str, Any]]:
@@ -65,7 +88,7 @@ def _shown(rows: dict[str, dict[str, Any]], code: str) -> dict[str, Any]:
 
 
 def test_the_read_row_follows_every_change(
-    world: World, service: Services, staff_token: str, clock: Any
+    world: World, service: Services, staff_token: str, clock: Any, zone: Zone
 ) -> None:
     code = world.certify()
     rows = assert_fresh(service)
@@ -107,16 +130,6 @@ def test_the_read_row_follows_every_change(
         {"name": "Henk Holder", "email": "henk@fietsen.example"},
     ).json()
     token = own_token_of(world.client)(holder["id"])
-    post(f"/api/v1/certificates/{code}/domains", token, {"domain": "fietsen-winkel.example"})
-    rows = assert_fresh(service)
-    assert "fietsen-winkel.example" in {d["domain"] for d in _shown(rows, code)["domains"]}
-    removed = world.client.delete(
-        f"/api/v1/certificates/{code}/domains/fietsen-winkel.example", headers=bearer(token)
-    )
-    assert removed.status_code == 204
-    rows = assert_fresh(service)
-    assert "fietsen-winkel.example" not in {d["domain"] for d in _shown(rows, code)["domains"]}
-
     # Credential reissued: the key that signed both is marked compromised (the status
     # says so at once), then every credential it signed is signed again.
     kid = _shown(rows, code)["credential_kid"]
@@ -165,6 +178,32 @@ def test_the_read_row_follows_every_change(
     post(f"/api/v1/certificates/{other}/withdraw")
     rows = assert_fresh(service)
     assert _shown(rows, other)["status"] == "withdrawn"
+
+    # A domain claim: pending binds nothing, proof by DNS binds it, a lapsed
+    # re-verification unbinds it, and the holder removes it.
+    claimed = world.post(
+        f"/api/v1/certificates/{code}/domains", token, {"domain": "shop-a.example"}
+    ).json()
+    rows = assert_fresh(service)
+    assert "shop-a.example" not in {d["domain"] for d in _shown(rows, code)["domains"]}
+    zone.txt["_keurmerk.shop-a.example"] = [claimed["instructions"]["dns_value"]]
+    checked = world.post(
+        f"/api/v1/certificates/{code}/domain-claims/shop-a.example/check", token, {}
+    )
+    assert checked.json()["state"] == "verified", checked.text
+    rows = assert_fresh(service)
+    assert "shop-a.example" in {d["domain"] for d in _shown(rows, code)["domains"]}
+    del zone.txt["_keurmerk.shop-a.example"]
+    clock.advance(days=90, seconds=1)
+    world.today = clock.now.date()
+    assert service.domains.run_due() == 1
+    rows = assert_fresh(service)
+    assert "shop-a.example" not in {d["domain"] for d in _shown(rows, code)["domains"]}
+    removed = world.client.delete(
+        f"/api/v1/certificates/{code}/domains/shop-a.example", headers=bearer(token)
+    )
+    assert removed.status_code == 204
+    assert_fresh(service)
 
 
 def test_a_read_applies_expiry_from_the_stored_instant(
@@ -219,7 +258,7 @@ def test_a_transaction_that_fails_leaves_the_row_as_it_was(world: World, service
     except RuntimeError:
         pass
     assert _rows(service)[code] == stored
-    service.certificates.change_status(actor, code, Transition.SUSPEND, "checked")
+    service.certificates.change_status(actor, code, Transition.SUSPEND, Reason(nl="gecontroleerd"))
     assert _shown(assert_fresh(service), code)["status"] == "suspended"
 
 

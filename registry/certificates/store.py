@@ -607,6 +607,10 @@ def act_on_audit(
     deadline) or withdraw, as one history event linked to the audit."""
     certificate = session.get(Certificate, assessment.certificate_id)
     assert certificate is not None
+    if certificate.body_id != assessment.body_id or certificate.body_id != actor.body_id:
+        raise PermissionDeniedError(
+            f"certificate {certificate.code} is held with another certification body"
+        )
     transition = Transition.SUSPEND if action is CertificateAction.SUSPEND else Transition.WITHDRAW
     _transition(
         session,

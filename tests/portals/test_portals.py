@@ -432,3 +432,27 @@ def test_a_body_admin_reaches_only_their_own_body(
     assert invited.status_code == 303, invited.text
     people = client.get("/account/body").text
     assert "Piet Auditor" in people and "12345678" in people and "former employee" in people
+
+
+def test_a_person_of_two_bodies_chooses_which_one_they_work_for(
+    client: TestClient[Any], world: World, sign_in_as: SignInAs
+) -> None:
+    world.post(
+        "/api/v1/bodies",
+        world.staff,
+        {"slug": "anderkeur", "name": "Anderkeur B.V.", "website": "https://anderkeur.example"},
+    )
+    granted = world.post(
+        "/api/v1/bodies/anderkeur/people",
+        world.staff,
+        {"name": "Bert Admin", "email": BERT, "role": "body_admin"},
+    )
+    assert granted.status_code == 201, granted.text
+    sign_in_as(BERT, second_factor=True)
+    home = client.get("/account/body").text
+    assert 'id="switch"' in home and "Keurcontrole B.V." in home
+    other = re.search(r'<option value="(\d+)">Anderkeur B\.V\.</option>', home)
+    assert other, home
+    chosen = client.get("/account/body", params={"membership": other[1]}).text
+    assert "Anderkeur B.V." in chosen.split("</p>")[1]  # the line saying who acts for whom
+    assert "Carla Auditor" not in chosen and "Carla Auditor" in home

@@ -29,6 +29,7 @@ from registry.portals.pages.common import (
     context_of,
     form_of,
     in_thread,
+    kept,
     message_of,
     render,
     see_other,
@@ -231,7 +232,7 @@ async def post_assessment(request: Request[Any, Any, Any]) -> Response[str]:
     try:
         if action == "delete" and draft is not None:
             await in_thread(partial(services.certification.delete_draft, who.actor, draft))
-            return see_other(request, "/account/auditor")
+            return see_other(request, "/account/auditor", **kept(who))
         number = form.get("version", "")
         version = await in_thread(
             partial(
@@ -263,7 +264,7 @@ async def post_assessment(request: Request[Any, Any, Any]) -> Response[str]:
             return _form_page(
                 request, who, version, values, draft=draft, message=message, status=status_of(error)
             )
-        return see_other(request, "/account/auditor", submitted=submitted.id)
+        return see_other(request, "/account/auditor", submitted=submitted.id, **kept(who))
     title = " · ".join(
         part
         for part in (
@@ -281,7 +282,7 @@ async def post_assessment(request: Request[Any, Any, Any]) -> Response[str]:
         return _form_page(
             request, who, version, values, draft=draft, message=message, status=status_of(error)
         )
-    return see_other(request, f"/account/auditor/drafts/{saved}", saved="1")
+    return see_other(request, f"/account/auditor/drafts/{saved}", saved="1", **kept(who))
 
 
 def auditor_handlers() -> list[Any]:

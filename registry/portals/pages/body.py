@@ -29,6 +29,7 @@ from registry.portals.pages.common import (
     context_of,
     form_of,
     in_thread,
+    kept,
     message_of,
     render,
     see_other,
@@ -155,7 +156,9 @@ async def decide(request: Request[Any, Any, Any], assessment_id: str) -> Respons
         return await _home(
             request, who, message=message_of(language, error), status=status_of(error)
         )
-    return see_other(request, "/account/body", done=decided.certificate or decided.assessment)
+    return see_other(
+        request, "/account/body", done=decided.certificate or decided.assessment, **kept(who)
+    )
 
 
 @post(
@@ -198,7 +201,7 @@ async def change_status(request: Request[Any, Any, Any], code: str, action: str)
             message=message_of(context_of(request).lang, error),
             status=status_of(error),
         )
-    return see_other(request, "/account/body", done=code[:40])
+    return see_other(request, "/account/body", done=code[:40], **kept(who))
 
 
 @post("/account/body/people", name="portal:body-people", include_in_schema=False, status_code=200)
@@ -240,7 +243,7 @@ async def invite_person(request: Request[Any, Any, Any]) -> Response[str]:
             message=message_of(context_of(request).lang, error),
             status=status_of(error),
         )
-    return see_other(request, "/account/body", done=person.id)
+    return see_other(request, "/account/body", done=person.id, **kept(who))
 
 
 def body_handlers() -> list[Any]:

@@ -87,6 +87,11 @@ def see_other(request: Request[Any, Any, Any], path: str, **params: str) -> Resp
     return Response("", status_code=303, headers={**headers(), "location": location})
 
 
+def kept(who: Acting) -> dict[str, str]:
+    """The query that keeps a person with several memberships of a role on the chosen one."""
+    return {"membership": str(who.actor.membership_id)} if len(who.choices) > 1 else {}
+
+
 async def in_thread(call: Callable[[], T]) -> T:
     return await anyio.to_thread.run_sync(call)
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final, TypeVar
 
 import dns.exception
 import dns.resolver
@@ -23,6 +25,8 @@ from registry.config import Settings, resolver_address
 from registry.domain import domain_control as dcv
 from registry.errors import RegistryError
 from registry.webhooks.service import CheckedTransport, TargetPolicy, WebhookTargetError
+
+T = TypeVar("T")
 
 TIMEOUT: Final = 5.0
 MAX_BODY: Final = 1024
@@ -117,7 +121,7 @@ class DomainChecker:
     def check_http(self, domain: str, token: str) -> str | None:
         """None when the well-known file proves the claim, else why not."""
         try:
-            return asyncio.run(self._fetch(domain, token))
+            return _run_to_end(lambda: self._fetch(domain, token))
         except WebhookTargetError as error:
             return error.detail.replace("the webhook host", "the host").replace(
                 "webhooks go to", "checks go to"
@@ -152,3 +156,14 @@ class DomainChecker:
                 if len(body) > MAX_BODY:
                     return "the answer is longer than a token"
         return None if dcv.body_proves(body, token) else "the answer is not the token"
+
+
+def _run_to_end(go: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run ``go`` on an event loop: this thread's own, or, when this thread already has
+    a running loop (a caller on an event loop's thread), a loop in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(go())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(go())).result()

@@ -14,11 +14,12 @@ without a write: expiry is applied when the row is read, from its stored instant
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import zlib
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, Final
 
 import msgspec
@@ -26,6 +27,7 @@ from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from registry.certificates import queries
+from registry.certificates.audits import overdue
 from registry.certificates.credential_check import CredentialCheck, check_credential
 from registry.certificates.queries import CertificateSnapshot
 from registry.certificates.schemas import CertificatePublic
@@ -218,27 +220,22 @@ def read_row(session: Session, code: str) -> CertificateRead | None:
 
 def snapshot(row: CertificateRead, now: datetime, read_at: datetime) -> CertificateSnapshot:
     """The certificate as the public reads it at ``now``, from its read row: the stored
-    JSON as it is, unless the clock has ended its validity since."""
+    JSON as it is, unless the clock alone has changed what it shows since (its validity
+    ended, or a suspension deadline or surveillance date passed)."""
     body = zlib.decompress(row.public)
     public = msgspec.json.decode(body, type=CertificatePublic)
     check = CredentialCheck.from_json(row.checked)
-    if row.status in _CLOCK_ENDS and now >= row.valid_until:
-        expired = msgspec.structs.replace(
-            public,
-            status=CertificateStatus.EXPIRED.value,
-            status_reason=EXPIRED.nl,
-            status_reason_nl=EXPIRED.nl,
-            status_reason_en=EXPIRED.en,
-            status_changed_at=row.valid_until,
-        )
-        return CertificateSnapshot.of(
-            expired,
+    shown = _as_of(public, row, now)
+    until = _next_change(shown, row, now)
+    if shown is not public:
+        made = CertificateSnapshot.of(
+            shown,
             read_at=read_at,
             check=check,
             credential_index=row.credential_index,
             credential_sha256=row.credential_sha256,
         )
-    until = row.valid_until if row.status in _CLOCK_ENDS else None
+        return dataclasses.replace(made, until=until)
     return CertificateSnapshot(
         public,
         body,
@@ -249,6 +246,42 @@ def snapshot(row: CertificateRead, now: datetime, read_at: datetime) -> Certific
         row.credential_index,
         row.credential_sha256,
     )
+
+
+def _as_of(public: CertificatePublic, row: CertificateRead, now: datetime) -> CertificatePublic:
+    """``public`` with what the clock alone changed since the row was written; the same
+    object when nothing did."""
+    shown = public
+    if row.status in _CLOCK_ENDS and now >= row.valid_until:
+        shown = msgspec.structs.replace(
+            shown,
+            status=CertificateStatus.EXPIRED.value,
+            status_reason=EXPIRED.nl,
+            status_reason_nl=EXPIRED.nl,
+            status_reason_en=EXPIRED.en,
+            status_changed_at=row.valid_until,
+        )
+    passed = overdue(shown.status, shown.status_deadline, shown.surveillance_due, now.date())
+    if passed != shown.overdue:
+        shown = msgspec.structs.replace(shown, overdue=passed)
+    return shown
+
+
+def _next_change(shown: CertificatePublic, row: CertificateRead, now: datetime) -> datetime | None:
+    """The next moment the clock alone changes what ``shown`` says: its expiry, or the
+    first day after a suspension deadline or a surveillance date (``audits.overdue``)."""
+    if row.status not in _CLOCK_ENDS or now >= row.valid_until:
+        return None
+    moments = [row.valid_until]
+    dates = [shown.surveillance_due]
+    if shown.status == CertificateStatus.SUSPENDED.value:
+        dates.append(shown.status_deadline)
+    for day in dates:
+        if day is not None:
+            start = datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
+            if start > now:
+                moments.append(start)
+    return min(moments)
 
 
 def snapshots_by_id(

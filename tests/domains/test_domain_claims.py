@@ -4,6 +4,7 @@ real HTTPS site answer the checks."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import time as wall
 from typing import Any
@@ -12,6 +13,7 @@ from litestar.testing import TestClient
 
 from registry.app import create_app
 from registry.bootstrap import Services
+from registry.certificates.domain_checks import DomainChecker
 from registry.config import Settings
 from tests.support.dns_server import Zone
 from tests.support.env import FakeClock
@@ -319,3 +321,24 @@ def test_a_refused_claim_binds_nothing_and_does_not_return_to_staff(
     assert (again["state"], again["binds"]) == ("failed", False)
     assert world.client.get("/api/v1/domain-reviews", headers=bearer(staff_token)).json() == []
     assert _search_codes(world, "fietsen-outlet.example") == [first]
+
+
+def test_a_check_asked_for_on_a_thread_that_runs_an_event_loop_still_runs(
+    settings: Settings, https_site: Site
+) -> None:
+    """The HTTPS check is a coroutine of its own; a caller whose thread already runs an
+    event loop (the server's, a browser driver's) gets its answer, not a RuntimeError."""
+    token = "t" * 22
+    https_site.put("shop-b.example", f"/.well-known/keurmerk/{token}", token.encode())
+    checker = DomainChecker.from_settings(settings)
+
+    async def from_inside_a_loop() -> str | None:
+        return checker.check_http("shop-b.example", token)
+
+    assert checker.check_http("shop-b.example", token) is None
+    assert asyncio.run(from_inside_a_loop()) is None
+    assert asyncio.run(from_inside_a_loop_with("x" * 22, checker)) == "status 404"
+
+
+async def from_inside_a_loop_with(token: str, checker: DomainChecker) -> str | None:
+    return checker.check_http("shop-b.example", token)

@@ -10,6 +10,7 @@ from typing import Any
 
 from registry.bootstrap import Services
 from registry.cli import main
+from registry.domain.reasons import Reason
 from registry.domain.status import Transition
 from registry.tlog import Checkpoint, open_note, parse_verifier_key
 from registry.tlog.tiles import Tile, parse_entry_bundle, tiles_for_size
@@ -22,7 +23,7 @@ def _grow(service: Services, world: World, code: str, entries: int) -> None:
     admin = service.identity.authenticate(world.admin)
     for n in range(entries):
         move = Transition.SUSPEND if n % 2 == 0 else Transition.REINSTATE
-        service.certificates.change_status(admin, code, move, f"check {n}")
+        service.certificates.change_status(admin, code, move, Reason(nl=f"controle {n}"))
 
 
 def _files(folder: Path) -> dict[str, bytes]:

@@ -190,10 +190,20 @@ def own_claim(session: Session, actor: Actor, code: str, raw: str) -> DomainClai
 
 
 def due(session: Session, now: datetime, limit: int) -> list[tuple[int, str, str]]:
-    """``(id, domain, token)`` of the claims whose scheduled check is due, oldest first."""
+    """``(id, domain, token)`` of the claims whose scheduled check is due, oldest first.
+    Claims of a withdrawn or expired certificate bind nothing any more: they are not
+    checked (nor is anyone's site asked) until the certificate is renewed."""
     rows = session.exec(
         select(DomainClaim.id, DomainClaim.domain, DomainClaim.token)
-        .where(col(DomainClaim.removed_at).is_(None), col(DomainClaim.next_check_at) <= now)
+        .join(Certificate, Certificate.id == DomainClaim.certificate_id)  # type: ignore[arg-type]
+        .where(
+            col(DomainClaim.removed_at).is_(None),
+            col(DomainClaim.next_check_at) <= now,
+            col(Certificate.status).not_in(
+                (CertificateStatus.WITHDRAWN.value, CertificateStatus.EXPIRED.value)
+            ),
+            col(Certificate.valid_until) > now,
+        )
         .order_by(col(DomainClaim.next_check_at))
         .limit(limit)
     ).all()

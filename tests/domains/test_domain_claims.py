@@ -342,3 +342,23 @@ def test_a_check_asked_for_on_a_thread_that_runs_an_event_loop_still_runs(
 
 async def from_inside_a_loop_with(token: str, checker: DomainChecker) -> str | None:
     return checker.check_http("shop-b.example", token)
+
+
+def test_claims_of_an_ended_certificate_are_not_checked_again(
+    world: World, staff_token: str, zone: Zone, clock: FakeClock
+) -> None:
+    """A withdrawn certificate binds nothing: its claims are not re-checked every 90
+    days, so the registry asks no one's DNS or site about a certificate that ended."""
+    code = world.certify()
+    holder = _holder(world, staff_token)
+    made = _claim(world, holder, code, "shop-a.example")
+    zone.txt["_keurmerk.shop-a.example"] = [made["instructions"]["dns_value"]]
+    assert _check(world, holder, code, "shop-a.example")["state"] == "verified"
+    withdrawn = world.post(
+        f"/api/v1/certificates/{code}/withdraw", world.admin, {"reason_nl": "bedrijf gestopt"}
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    zone.asked.clear()
+    clock.advance(days=91)
+    assert world.client.app.state.services.domains.run_due() == 0
+    assert ("_keurmerk.shop-a.example", "TXT") not in zone.asked

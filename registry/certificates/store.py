@@ -480,6 +480,33 @@ def record_surveillance(
     return certificate
 
 
+def record_refused_audit(
+    session: Session, assessment: Assessment, actor: Actor, now: datetime, reason: Reason
+) -> Certificate | None:
+    """A follow-up audit refused without a sanction (no major nonconformity) changes no
+    status, but it is published: it goes into the history and the log like every other
+    decided audit, so that it cannot be left out afterwards. Nothing is recorded on a
+    certificate that was withdrawn meanwhile (its history ends with the withdrawal)."""
+    certificate = session.get(Certificate, assessment.certificate_id)
+    if certificate is None or blocks_changes(
+        effective_status(CertificateStatus(certificate.status), certificate.valid_until, now)
+    ):
+        return None
+    events.record(
+        session,
+        events.RegistryEvent.with_reason(
+            "certificate.audit_refused",
+            now,
+            reason,
+            {"code": certificate.code, "assessment": assessment.public_id, "type": assessment.type},
+        ),
+        certificate=certificate,
+        actor_id=actor.person_id,
+        assessment_id=assessment.id,
+    )
+    return certificate
+
+
 def _set_audited_domains(
     session: Session, certificate: Certificate, assessment: Assessment, now: datetime
 ) -> None:

@@ -129,6 +129,10 @@ def decide_on(
             certificate = certificates.act_on_audit(
                 session, issuer, assessment, actor, action, reason, data.deadline, now
             )
+        elif kind is not AssessmentType.INITIAL:
+            certificate = certificates.record_refused_audit(
+                session, assessment, actor, now, reason or certificates.NO_REASON
+            )
         assessment.status = "refused"
     session.add(assessment)
     decision = Decision(

@@ -69,6 +69,7 @@ EVENT: Final = {
     "renewed": N_("Certificate renewed"),
     "credential.reissued": N_("Credential signed again"),
     "surveilled": N_("Surveillance audit: certificate maintained"),
+    "audit_refused": N_("Audit not passed: certificate not suspended"),
     "suspended": N_("Certificate suspended"),
     "reinstated": N_("Certificate reinstated"),
     "withdrawn": N_("Certificate withdrawn"),

@@ -394,3 +394,43 @@ def test_the_scheme_profile_is_set_by_staff_and_public(world: World) -> None:
     assert "Web shop disputes committee" in page and "Beyond the law" in page
     page_nl = world.client.get("/schemes/webwinkel?lang=nl").text
     assert "Geschillencommissie Webwinkel" in page_nl
+
+
+def test_a_refused_audit_without_a_sanction_is_in_the_history_and_the_log(
+    world: World, clock: FakeClock
+) -> None:
+    """A surveillance refused for minor nonconformities changes no status, yet it is a
+    published fact: the history and the log say so, with the reason."""
+    code = world.certify()
+    clock.advance(days=150)
+    audit = follow_up(world, clock, code, "surveillance", WS_3_1="minor_nonconformity")
+    decided = decide(
+        world,
+        audit,
+        {
+            "outcome": "refuse",
+            "reason_nl": "retourbeleid onduidelijk",
+            "reason_en": "unclear returns",
+        },
+    )
+    assert decided.status_code == 201, decided.text
+    assert decided.json()["certificate"] == code
+    shown = certificate(world, code)
+    assert shown["status"] == "valid"
+    last = shown["history"][-1]
+    assert (last["type"], last["assessment"], last["reason_nl"], last["reason_en"]) == (
+        "audit_refused",
+        audit,
+        "retourbeleid onduidelijk",
+        "unclear returns",
+    )
+    index = last["log_index"]
+    page = world.client.get("/api/v1/log/entries", params={"start": index, "end": index + 1})
+    entry = json.loads(page.json()["items"][0]["entry"])
+    assert (entry["type"], entry["data"]["code"], entry["reason_en"]) == (
+        "certificate.audit_refused",
+        code,
+        "unclear returns",
+    )
+    page = world.client.get(f"/c/{code}?lang=en").text
+    assert "Audit not passed: certificate not suspended" in page

@@ -13,6 +13,7 @@ from registry.certification.schemas import DecisionCreate
 from registry.db.tables import Assessment, Decision, Finding, Organisation, pk
 from registry.domain.decisions import CertificateAction, check_decision
 from registry.domain.independence import check_decider_untied, check_four_eyes
+from registry.domain.reasons import NO_REASON
 from registry.domain.vocabulary import AssessmentType, Role
 from registry.errors import ConflictError, PermissionDeniedError, RuleViolationError
 from registry.identity import memberships
@@ -131,7 +132,7 @@ def decide_on(
             )
         elif kind is not AssessmentType.INITIAL:
             certificate = certificates.record_refused_audit(
-                session, assessment, actor, now, reason or certificates.NO_REASON
+                session, assessment, actor, now, reason or NO_REASON
             )
         assessment.status = "refused"
     session.add(assessment)
